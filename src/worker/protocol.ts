@@ -1,0 +1,244 @@
+/**
+ * The typed message protocol between the main thread (src/worker/client.ts) and the worker
+ * (src/worker/worker.ts). Every message is a plain object keyed on `type`; requests carry a
+ * `requestId` chosen by the client and every response that belongs to a request echoes it.
+ * Large arrays (pixels, model files, perturbations) travel as transferred buffers, never copied.
+ *
+ * Extending: add a member to WorkerRequest / WorkerResponse, its `type` to the matching list
+ * below, and a handler in the worker. The "scatter" helper adds its batch messages the same way.
+ */
+import type { ModelInfo } from '../core/models/types';
+import type { AttackConfig, RunResult, StepReport } from '../core/attacks/types';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What the user may state about a model that is not in the catalogue. */
+export type ModelOverrides = Partial<
+  Pick<
+    ModelInfo,
+    'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
+  >
+>;
+
+export type ModelSource =
+  | { kind: 'catalogue'; id: string }
+  | { kind: 'url'; url: string; overrides?: ModelOverrides }
+  /** Files the user gave together (model.json + shards, .tflite, .h5, .onnx); buffers are transferred. */
+  | { kind: 'files'; files: { name: string; bytes: ArrayBuffer }[]; overrides?: ModelOverrides };
+
+/** One of the five highest-scoring ImageNet classes (index 0…999, offsets already removed). */
+export interface Prediction {
+  classIndex: number;
+  prob: number;
+  logit: number;
+}
+
+// ---- requests: main thread → worker ----
+
+export interface InitRequest {
+  type: 'init';
+  requestId: number;
+  /** Force a backend; omitted = best available (WebGPU, WebGL, WASM, CPU in that order). */
+  backend?: BackendName;
+}
+export interface LoadModelRequest {
+  type: 'loadModel';
+  requestId: number;
+  source: ModelSource;
+}
+export interface SetImageRequest {
+  type: 'setImage';
+  requestId: number;
+  /** [size, size, 3] RGB in [0,1] at the current model's input size, row-major. Transferred. */
+  pixels: Float32Array;
+  size: number;
+  /** Optional human importance map [size, size] in [0,1], cropped and resized like the image. Transferred. */
+  heatmap?: Float32Array;
+  /** Sample id or file name, for results and logs. */
+  imageId?: string;
+}
+export interface PredictRequest {
+  type: 'predict';
+  requestId: number;
+}
+export interface AttackStartRequest {
+  type: 'attackStart';
+  requestId: number;
+  config: AttackConfig;
+}
+/** Pause, resume and cancel name the run by the requestId of its attackStart. */
+export interface AttackControlRequest {
+  type: 'attackPause' | 'attackResume' | 'attackCancel';
+  requestId: number;
+  runId: number;
+}
+
+export type WorkerRequest =
+  | InitRequest
+  | LoadModelRequest
+  | SetImageRequest
+  | PredictRequest
+  | AttackStartRequest
+  | AttackControlRequest;
+
+export const REQUEST_TYPES = [
+  'init',
+  'loadModel',
+  'setImage',
+  'predict',
+  'attackStart',
+  'attackPause',
+  'attackResume',
+  'attackCancel',
+] as const satisfies readonly WorkerRequest['type'][];
+
+// ---- responses: worker → main thread ----
+
+export interface StatusResponse {
+  type: 'status';
+  /** The init request it answers, or null when the worker reports a change on its own (lost device). */
+  requestId: number | null;
+  backend: BackendName;
+  /** Human-readable adapter, e.g. "swiftshader (software)"; '' where the backend has none. */
+  adapter: string;
+  /** True when the wanted backend did not start and another one runs instead. */
+  fellBack: boolean;
+  /** Why each skipped backend was skipped, in order, as full sentences. */
+  reasons: string[];
+}
+export interface ModelLoadedResponse {
+  type: 'modelLoaded';
+  requestId: number;
+  info: ModelInfo;
+}
+/** Acknowledges a request that returns nothing else (setImage, pause, resume, cancel). */
+export interface DoneResponse {
+  type: 'done';
+  requestId: number;
+}
+export interface PredictionsResponse {
+  type: 'predictions';
+  requestId: number;
+  top5: Prediction[];
+}
+export interface ProgressResponse {
+  type: 'progress';
+  requestId: number;
+  /** In [0,1]. */
+  fraction: number;
+  message?: string;
+}
+export interface StepResponse {
+  type: 'step';
+  /** The attackStart requestId. */
+  requestId: number;
+  report: StepReport;
+}
+export interface ResultResponse {
+  type: 'result';
+  requestId: number;
+  result: RunResult;
+}
+
+export type WorkerErrorCode =
+  | 'bad-request'
+  | 'no-backend'
+  | 'no-model'
+  | 'no-image'
+  | 'model-load'
+  | 'attack'
+  | 'cancelled'
+  | 'gpu-lost'
+  | 'out-of-memory'
+  | 'timeout'
+  | 'internal';
+
+export interface ErrorResponse {
+  type: 'error';
+  /** The failed request, or null for a failure that belongs to none (lost GPU device). */
+  requestId: number | null;
+  code: WorkerErrorCode;
+  /** A full sentence a user can read. */
+  message: string;
+}
+
+export type WorkerResponse =
+  | StatusResponse
+  | ModelLoadedResponse
+  | DoneResponse
+  | PredictionsResponse
+  | ProgressResponse
+  | StepResponse
+  | ResultResponse
+  | ErrorResponse;
+
+export const RESPONSE_TYPES = [
+  'status',
+  'modelLoaded',
+  'done',
+  'predictions',
+  'progress',
+  'step',
+  'result',
+  'error',
+] as const satisfies readonly WorkerResponse['type'][];
+
+/** Responses that carry news about a request without ending it. */
+export const INTERIM_TYPES: ReadonlySet<WorkerResponse['type']> = new Set(['progress', 'step']);
+
+/** A message whose `type` is not part of the protocol, or that is not a message at all. */
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+function checkMessage<T extends { type: string }>(data: unknown, known: readonly string[], side: string): T {
+  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') {
+    throw new ProtocolError(`The ${side} received a message without a string "type" field.`);
+  }
+  const type = (data as { type: string }).type;
+  if (!known.includes(type)) {
+    throw new ProtocolError(`The ${side} received a message of unknown type "${type}".`);
+  }
+  return data as T;
+}
+
+/** Narrows an incoming worker message; throws ProtocolError on an unknown type. */
+export function parseRequest(data: unknown): WorkerRequest {
+  const msg = checkMessage<WorkerRequest>(data, REQUEST_TYPES, 'worker');
+  if (typeof msg.requestId !== 'number') {
+    throw new ProtocolError(`The worker received a "${msg.type}" request without a numeric requestId.`);
+  }
+  return msg;
+}
+
+/** Narrows an incoming main-thread message; throws ProtocolError on an unknown type. */
+export function parseResponse(data: unknown): WorkerResponse {
+  return checkMessage<WorkerResponse>(data, RESPONSE_TYPES, 'main thread');
+}
+
+/**
+ * The distinct ArrayBuffers inside a message (typed arrays and bare buffers, a few levels deep),
+ * for postMessage's transfer list. After posting, the sender's arrays are detached: never pass a
+ * tensor's own storage (cpu backend `dataSync()` returns it) — copy or dispose the tensor first.
+ */
+export function transferablesOf(message: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const visit = (value: unknown, depth: number): void => {
+    if (value === null || typeof value !== 'object' || depth > 6) return;
+    if (value instanceof ArrayBuffer) {
+      found.add(value);
+    } else if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+    } else {
+      for (const item of Object.values(value)) visit(item, depth + 1);
+    }
+  };
+  visit(message, 0);
+  return [...found];
+}
