@@ -1,8 +1,6 @@
-/**
- * Protocol presets (METHOD.md §6). Mirrors ProtocolId in src/core/attacks/types.ts; kept here as a
- * plain union so stored results stay readable even if the attack engine's presets grow.
- */
-export type ProtocolId = 'interactive' | '2025-corrected' | '2025-published' | '2023';
+import type { ProtocolId } from '../attacks/types';
+
+export type { ProtocolId };
 
 export const PROTOCOL_IDS: readonly ProtocolId[] = ['interactive', '2025-corrected', '2025-published', '2023'];
 
