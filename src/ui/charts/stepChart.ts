@@ -154,7 +154,9 @@ export function renderStepChart(svgElement: SVGSVGElement, options: Partial<Step
     .attr('aria-label', o.title)
     .style('font', chartTheme.font);
 
-  const once = <T extends d3.BaseType>(parent: d3.Selection<T, unknown, null, undefined>, tag: string, cls: string) =>
+  // The one-of-a-kind child (group, axis, rule) of `parent`, created on the first render.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const once = (parent: d3.Selection<any, any, any, any>, tag: string, cls: string) =>
     parent
       .selectAll<SVGElement, null>(`:scope > ${tag}.${cls}`)
       .data([null])
