@@ -146,7 +146,7 @@ export interface DeltaImage {
   height: number;
   width: number;
   channels: 3;
-  /** False for a downsampled preview (average pooled). */
+  /** False for a downsampled preview (bilinear). */
   full: boolean;
 }
 
@@ -215,8 +215,8 @@ export interface AttackRun {
   readonly config: AttackConfig;
   readonly done: boolean;
   step(): Promise<StepReport>;
-  /** Best result so far (final once done). */
-  result(): RunResult;
+  /** Best result so far (final once done). Async: reading the best δ back may wait for the GPU. */
+  result(): Promise<RunResult>;
   /** Frees every tensor the run holds; safe to call twice. */
   dispose(): void;
 }
