@@ -1,0 +1,303 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../test/backend';
+import type { Classifier, ModelInfo } from '../core/models/types';
+import type { AttackConfig, AttackRun, RunResult, StepReport } from '../core/attacks/types';
+import { WorkerClient, WorkerRequestError, type PortLike } from './client';
+import { WorkerHost, topK, type HostDeps } from './host';
+
+const SIZE = 2;
+const N = SIZE * SIZE * 3;
+
+function info(id: string): ModelInfo {
+  return {
+    id,
+    name: `toy ${id}`,
+    family: 'toy',
+    format: 'tfjs-layers',
+    inputSize: SIZE,
+    normalization: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+    normalizationName: '[0,1]',
+    numOutputs: 1000,
+    classOffset: 0,
+  };
+}
+
+/** logits_j = slope · (j/1000) · Σx: for Σx > 0 the order is 999, 998, …; slope < 0 reverses it. */
+function toyClassifier(id: string, slope: number): Classifier & { disposed: boolean } {
+  const ramp = tf.tidy(() => tf.range(0, 1000).div(1000).mul(slope).reshape([1, 1000]));
+  const c = {
+    info: info(id),
+    disposed: false,
+    logits: (x: tf.Tensor4D) => tf.tidy(() => x.reshape([x.shape[0], N]).sum(1, true).matMul(ramp) as tf.Tensor2D),
+    probs: (x: tf.Tensor4D) => tf.tidy(() => tf.softmax(c.logits(x))),
+    dispose: () => {
+      ramp.dispose();
+      c.disposed = true;
+    },
+  };
+  return c;
+}
+
+/** A run of `steps` steps whose L2 is 1/(k+1), adversarial from step 1. */
+function fakeAttack(config: AttackConfig, x0: tf.Tensor4D): AttackRun & { disposed: boolean } {
+  let k = 0;
+  const run = {
+    config,
+    disposed: false,
+    get done() {
+      return k >= config.steps;
+    },
+    async step(): Promise<StepReport> {
+      if (x0.isDisposed) throw new Error('x0 was disposed under the run');
+      await new Promise((r) => setTimeout(r, 5));
+      const report: StepReport = {
+        step: k,
+        totalSteps: config.steps,
+        l2: 1 / (k + 1),
+        linf: 0.1,
+        loss: 0,
+        margin: k === 0 ? -1 : 1,
+        isAdversarial: k > 0,
+        predicted: 3,
+        bestL2: k > 0 ? 1 / (k + 1) : null,
+        gradEvals: k + 1,
+        top5: [],
+        delta: { data: new Float32Array(N).fill(k), height: SIZE, width: SIZE, channels: 3, full: true },
+      };
+      k++;
+      return report;
+    },
+    result(): RunResult {
+      return {
+        attack: config.attack,
+        readout: config.readout,
+        label: 999,
+        success: true,
+        bestDelta: { data: new Float32Array(N), height: SIZE, width: SIZE, channels: 3, full: true },
+        l2: 1 / k,
+        linf: 0.1,
+        advClass: 3,
+        advImagenetClass: 3,
+        gradEvals: k,
+        steps: k,
+        wallMs: 1,
+      };
+    },
+    dispose() {
+      run.disposed = true;
+    },
+  };
+  return run;
+}
+
+const config = (steps: number): AttackConfig => ({ attack: 'fmn', steps, readout: '1000-class', seed: 0, previewSize: 0 });
+
+let channel: MessageChannel | null = null;
+afterEach(() => {
+  channel?.port1.close();
+  channel?.port2.close();
+  channel = null;
+});
+
+function connect(overrides: Partial<HostDeps> = {}) {
+  const models: Record<string, ReturnType<typeof toyClassifier>> = {};
+  const runs: ReturnType<typeof fakeAttack>[] = [];
+  let lost: ((reason: string) => void) | undefined;
+  const deps: HostDeps = {
+    initBackend: async (wanted) => ({ backend: wanted ?? 'cpu', adapter: '', fellBack: false, reasons: [] }),
+    onGpuDeviceLost: (cb) => (lost = cb),
+    loadClassifier: async (source) => {
+      if (source.kind !== 'catalogue') throw new Error(`Cannot open "${source.kind}" in this test.`);
+      if (source.id === 'broken') throw new Error('The file "model.json" is not a TF.js model.');
+      const m = toyClassifier(source.id, source.id === 'down' ? -1 : 1);
+      models[source.id] = m;
+      return m;
+    },
+    createAttack: (_c, x0, cfg) => {
+      const r = fakeAttack(cfg, x0);
+      runs.push(r);
+      return r;
+    },
+    ...overrides,
+  };
+  channel = new MessageChannel();
+  const host = new WorkerHost(channel.port1 as unknown as PortLike, deps);
+  const client = new WorkerClient(channel.port2 as unknown as PortLike);
+  return { host, client, models, runs, loseDevice: (reason: string) => lost?.(reason) };
+}
+
+const image = (value: number) => new Float32Array(N).fill(value);
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('WorkerHost over a MessageChannel', () => {
+  it('initialises, loads, predicts the closed-form top-5 and leaks no tensors', async () => {
+    const { client } = connect();
+    const status = await client.init('cpu');
+    expect(status).toMatchObject({ type: 'status', backend: 'cpu', fellBack: false });
+    const before = tf.memory().numTensors;
+    const loaded = await client.loadModel({ kind: 'catalogue', id: 'up' });
+    expect(loaded.id).toBe('up');
+    await client.setImage(image(0.5), SIZE);
+    const top5 = await client.predict();
+    // Σx = 6, logits_j = 6j/1000; softmax over all 1000 classes computed independently here.
+    const logits = Array.from({ length: 1000 }, (_, j) => (6 * j) / 1000);
+    const z = logits.reduce((s, l) => s + Math.exp(l), 0);
+    expect(top5.map((p) => p.classIndex)).toEqual([999, 998, 997, 996, 995]);
+    top5.forEach((p) => {
+      expect(p.prob).toBeCloseTo(Math.exp(logits[p.classIndex]) / z, 6);
+      expect(p.logit).toBeCloseTo(logits[p.classIndex], 5);
+    });
+    // model (1 ramp) + image (1 tensor) remain; nothing from predict
+    expect(tf.memory().numTensors).toBe(before + 2);
+  });
+
+  it('keeps the previous model after a failed load and reports a model-load error', async () => {
+    const { client } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const err = await client.loadModel({ kind: 'catalogue', id: 'broken' }).catch((e) => e);
+    expect(err).toBeInstanceOf(WorkerRequestError);
+    expect(err.code).toBe('model-load');
+    expect(err.message).toMatch(/not a TF.js model/);
+    expect((await client.predict())[0].classIndex).toBe(999);
+  });
+
+  it('switching model changes the predictions and disposes the old model', async () => {
+    const { client, models } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    expect((await client.predict())[0].classIndex).toBe(999);
+    await client.loadModel({ kind: 'catalogue', id: 'down' });
+    expect(models.up.disposed).toBe(true);
+    await client.setImage(image(0.5), SIZE);
+    expect((await client.predict())[0].classIndex).toBe(0);
+  });
+
+  it('rejects bad images with clear messages and keeps the previous image', async () => {
+    const { client } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    await expect(client.setImage(new Float32Array(5), SIZE)).rejects.toThrow(/must be 2×2×3 float values \(12\), but 5 arrived/);
+    const nan = image(0.5);
+    nan[4] = NaN;
+    await expect(client.setImage(nan, SIZE)).rejects.toThrow(/value NaN at index 4/);
+    await expect(client.setImage(new Float32Array(27), 3)).rejects.toThrow(/takes 2×2/);
+    expect((await client.predict())[0].classIndex).toBe(999);
+  });
+
+  it('explains what is missing before a model or image exists', async () => {
+    const { client } = connect();
+    await expect(client.loadModel({ kind: 'catalogue', id: 'up' })).rejects.toMatchObject({ code: 'no-backend' });
+    await client.init();
+    await expect(client.predict()).rejects.toMatchObject({ code: 'no-model' });
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await expect(client.predict()).rejects.toMatchObject({ code: 'no-image', message: /pick an image/ });
+  });
+
+  it('streams every step, then the result; transferred buffers arrive intact', async () => {
+    const { client, runs } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const steps: StepReport[] = [];
+    const before = tf.memory().numTensors;
+    const { result } = client.startAttack(config(4), (s) => steps.push(s));
+    const r = await result;
+    expect(tf.memory().numTensors).toBe(before);
+    expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
+    expect(steps.map((s) => s.l2)).toEqual([1, 1 / 2, 1 / 3, 1 / 4]);
+    expect(Array.from(steps[2].delta.data)).toEqual(new Array(N).fill(2));
+    expect(r.l2).toBeCloseTo(0.25, 10);
+    expect(runs[0].disposed).toBe(true);
+  });
+
+  it('a new run cancels the old one, which rejects with code cancelled', async () => {
+    const { client, runs } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const first = client.startAttack(config(1000));
+    const firstOutcome = first.result.catch((e) => e);
+    await new Promise((r) => setTimeout(r, 30));
+    const second = client.startAttack(config(3));
+    expect((await firstOutcome).code).toBe('cancelled');
+    expect((await second.result).steps).toBe(3);
+    expect(runs[0].disposed).toBe(true);
+  });
+
+  it('pause stops the steps until resume; cancel ends the run', async () => {
+    const { client } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    let count = 0;
+    const run = client.startAttack(config(1000), () => count++);
+    const outcome = run.result.catch((e) => e);
+    await new Promise((r) => setTimeout(r, 30));
+    await client.pause(run.runId);
+    const paused = count;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(count - paused).toBeLessThanOrEqual(1); // a step already in flight may still land
+    await client.resume(run.runId);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(count).toBeGreaterThan(paused + 1);
+    await client.cancel(run.runId);
+    expect(await outcome).toMatchObject({ code: 'cancelled' });
+  });
+
+  it('a new image during a run cancels it without disposing its input under it', async () => {
+    const { client } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const run = client.startAttack(config(1000));
+    const outcome = run.result.catch((e) => e);
+    await new Promise((r) => setTimeout(r, 20));
+    await client.setImage(image(0.25), SIZE);
+    expect(await outcome).toMatchObject({ code: 'cancelled' });
+  });
+
+  it('reports a lost GPU device, falls back, and keeps the model', async () => {
+    const { client, loseDevice } = connect({
+      initBackend: async (wanted) => ({ backend: wanted ?? 'webgpu', adapter: '', fellBack: false, reasons: [] }),
+    });
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    const errors: WorkerRequestError[] = [];
+    client.onError((e) => errors.push(e));
+    const status = new Promise((resolve) => client.onStatus(resolve));
+    loseDevice('test');
+    expect(await status).toMatchObject({ backend: 'webgl', fellBack: true, reasons: ['The GPU device was lost: test.'] });
+    expect(errors[0]).toMatchObject({ code: 'gpu-lost' });
+    await client.setImage(image(0.5), SIZE);
+    expect((await client.predict())[0].classIndex).toBe(999);
+  });
+
+  it('answers an unknown request type with a bad-request error', async () => {
+    const { client } = connect();
+    const err = await client.request({ type: 'bogus' } as never).catch((e) => e);
+    expect(err).toMatchObject({ code: 'bad-request', message: /unknown type "bogus"/ });
+  });
+
+  it('times out a request the worker never answers', async () => {
+    channel = new MessageChannel();
+    const client = new WorkerClient(channel.port2 as unknown as PortLike, { predict: 50 });
+    await expect(client.predict()).rejects.toMatchObject({ code: 'timeout', message: /within 0 s|within/ });
+  });
+});
+
+describe('topK', () => {
+  it('orders by probability and keeps the logits alongside', () => {
+    expect(topK([0.1, 0.5, 0.2, 0.2], [1, 5, 2, 3], 2)).toEqual([
+      { classIndex: 1, prob: 0.5, logit: 5 },
+      { classIndex: 2, prob: 0.2, logit: 2 },
+    ]);
+  });
+});
