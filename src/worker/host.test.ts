@@ -68,7 +68,7 @@ function fakeAttack(config: AttackConfig, x0: tf.Tensor4D): AttackRun & { dispos
       k++;
       return report;
     },
-    result(): RunResult {
+    async result(): Promise<RunResult> {
       return {
         attack: config.attack,
         readout: config.readout,

@@ -255,7 +255,7 @@ export class WorkerHost {
       if (!run.cancelled) throw asCode(e, 'attack');
     }
     if (run.cancelled) throw new HostError('The run was cancelled.', 'cancelled');
-    this.post({ type: 'result', requestId: run.id, result: this.detachedResult(run.attack.result()) });
+    this.post({ type: 'result', requestId: run.id, result: this.detachedResult(await run.attack.result()) });
   }
 
   /** Disposes a replaced model now, or once the run that may still be using it has stopped. */
