@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import { EngineError } from './errors';
+
+type Activation = (x: tf.Tensor) => tf.Tensor;
+
+// Same formulas as tfjs-layers' activations, so outputs match the layers model exactly.
+const ACTIVATIONS: Record<string, Activation> = {
+  linear: (x) => x,
+  relu: (x) => tf.relu(x),
+  relu6: (x) => tf.relu6(x),
+  sigmoid: (x) => tf.sigmoid(x),
+  tanh: (x) => tf.tanh(x),
+  swish: (x) => tf.mul(tf.sigmoid(x), x),
+  silu: (x) => tf.mul(tf.sigmoid(x), x),
+  gelu: (x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))))),
+  softmax: (x) => tf.softmax(x),
+  hardSigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+  hard_sigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+};
+
+export const SUPPORTED_ACTIVATIONS = Object.keys(ACTIVATIONS);
+
+/** The plain-op activation for a tfjs/Keras activation name ('relu6', 'swish', ...). */
+export function activationFn(name: string | undefined, layerName: string): Activation {
+  const fn = ACTIVATIONS[name ?? 'linear'];
+  if (!fn) {
+    throw new EngineError(
+      `Layer "${layerName}" uses the activation "${name}", which AlignScope cannot differentiate yet ` +
+        `(supported: ${SUPPORTED_ACTIVATIONS.join(', ')}).`,
+    );
+  }
+  return fn;
+}

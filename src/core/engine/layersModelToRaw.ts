@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RawModel } from '../models/types';
+import { EngineError, UnsupportedLayerError } from './errors';
+import { compileLayer, FOLDABLE_INTO, LAYER_COMPILERS, type CompiledLayer } from './layerOps';
+
+type Layer = tf.layers.Layer;
+
+export interface EngineOptions {
+  /** Layer whose output is the logits (e.g. `conv_preds`); default: the model's only output. */
+  logitsLayer?: string;
+}
+
+/** One evaluation step: output tensor id = layer(input tensor ids). */
+interface Step {
+  inputs: number[];
+  output: number;
+  layer: CompiledLayer;
+}
+
+const isContainer = (layer: Layer): layer is tf.LayersModel => layer instanceof tf.LayersModel;
+
+/** Every layer class in the model (nested models included) that the engine cannot rebuild. */
+function unsupportedClasses(model: tf.LayersModel): string[] {
+  const missing = new Set<string>();
+  const visit = (m: tf.LayersModel) => {
+    for (const layer of m.layers) {
+      const name = layer.getClassName();
+      if (isContainer(layer)) visit(layer);
+      else if (name !== 'InputLayer' && !LAYER_COMPILERS[name]) missing.add(name);
+    }
+  };
+  visit(model);
+  return [...missing].sort();
+}
+
+function logitsTensor(model: tf.LayersModel, logitsLayer?: string): tf.SymbolicTensor {
+  if (!logitsLayer) {
+    if (model.outputs.length !== 1) {
+      throw new EngineError(`The model "${model.name}" has ${model.outputs.length} outputs; name the logits layer.`);
+    }
+    return model.outputs[0];
+  }
+  const layer = model.layers.find((l) => l.name === logitsLayer);
+  if (!layer) {
+    throw new EngineError(
+      `The model "${model.name}" has no layer named "${logitsLayer}". Its last layers are: ` +
+        `${model.layers.slice(-6).map((l) => l.name).join(', ')}.`,
+    );
+  }
+  if (layer.inboundNodes.length !== 1) {
+    throw new EngineError(`The logits layer "${logitsLayer}" is used ${layer.inboundNodes.length} times; it must be used once.`);
+  }
+  return layer.inboundNodes[0].outputTensors[0];
+}
+
+/** How many times each symbolic tensor is consumed, so BN folding never hides a shared output. */
+function countConsumers(model: tf.LayersModel, counts = new Map<number, number>()): Map<number, number> {
+  for (const layer of model.layers) {
+    if (isContainer(layer)) countConsumers(layer, counts);
+    for (const node of layer.inboundNodes) {
+      for (const t of node.inputTensors) counts.set(t.id, (counts.get(t.id) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/**
+ * Rebuilds a tfjs LayersModel's forward pass from plain ops over constant weights, folding
+ * BatchNormalization into the preceding convolution. tf.grad through the result w.r.t. the
+ * input computes the input gradient only: the tape prunes everything not on the x→y path,
+ * whereas the fused ops that layers models use compute weight gradients eagerly.
+ * The returned RawModel owns copies of the weights; the layers model may be disposed.
+ */
+export function layersModelToRaw(model: tf.LayersModel, opts: EngineOptions = {}): RawModel {
+  const missing = unsupportedClasses(model);
+  if (missing.length) throw new UnsupportedLayerError(missing, model.name);
+  if (model.inputs.length !== 1) {
+    throw new EngineError(`The model "${model.name}" has ${model.inputs.length} inputs; a classifier takes one image.`);
+  }
+  const input = model.inputs[0];
+  const [, h, w, c] = input.shape;
+  if (input.shape.length !== 4 || !h || !w || !c) {
+    throw new EngineError(
+      `The model "${model.name}" takes input of shape [${input.shape}]; an image classifier with a fixed [N, H, W, C] input is needed.`,
+    );
+  }
+  const output = logitsTensor(model, opts.logitsLayer);
+  const numOutputs = output.shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
+  if (!Number.isFinite(numOutputs)) {
+    throw new EngineError(`The logits layer of "${model.name}" has an output of unknown size [${output.shape}].`);
+  }
+
+  const consumers = countConsumers(model);
+  consumers.set(output.id, (consumers.get(output.id) ?? 0) + 1);
+  const steps: Step[] = [];
+  const done = new Set<number>([input.id]);
+  const aliases = new Map<number, number>();
+  const resolve = (id: number): number => aliases.get(id) ?? id;
+
+  try {
+    const visit = (t: tf.SymbolicTensor): number => {
+      if (aliases.has(t.id)) return resolve(t.id);
+      if (done.has(t.id)) return t.id;
+      const layer = t.sourceLayer;
+      const node = layer.inboundNodes[t.nodeIndex];
+      const className = layer.getClassName();
+      if (className === 'InputLayer') {
+        throw new EngineError(`The model "${model.name}" has an input "${layer.name}" that is not its image input.`);
+      }
+      if (isContainer(layer)) {
+        // A nested model: bind its input to ours, then continue inside it.
+        aliases.set(layer.inputs[0].id, visit(node.inputTensors[0]));
+        const inner = visit(layer.outputs[t.tensorIndex]);
+        aliases.set(t.id, inner);
+        return inner;
+      }
+      let source = node;
+      let foldedBatchNorm: Layer | undefined;
+      const prev = node.inputTensors[0];
+      if (
+        className === 'BatchNormalization' &&
+        prev &&
+        FOLDABLE_INTO.has(prev.sourceLayer.getClassName()) &&
+        prev.sourceLayer.getConfig().activation === 'linear' &&
+        consumers.get(prev.id) === 1
+      ) {
+        foldedBatchNorm = layer;
+        source = prev.sourceLayer.inboundNodes[prev.nodeIndex];
+      }
+      const inputs = source.inputTensors.map(visit);
+      const compiled = compileLayer(foldedBatchNorm ? source.outboundLayer : layer, {
+        foldedBatchNorm,
+        dropSoftmax: t.id === output.id,
+      });
+      steps.push({ inputs, output: t.id, layer: compiled });
+      done.add(t.id);
+      return t.id;
+    };
+    const outId = visit(output);
+
+    const weights = steps.flatMap((s) => s.layer.weights);
+    return {
+      inputShape: [h, w, c],
+      numOutputs,
+      predict: (x: tf.Tensor4D) =>
+        tf.tidy(() => {
+          const values = new Map<number, tf.Tensor>([[input.id, x]]);
+          for (const step of steps) {
+            values.set(step.output, step.layer.run(step.inputs.map((id) => values.get(id)!)));
+          }
+          return tf.reshape(values.get(outId)!, [x.shape[0], numOutputs]) as tf.Tensor2D;
+        }),
+      dispose: () => weights.forEach((t) => t.dispose()),
+    };
+  } catch (e) {
+    steps.forEach((s) => s.layer.weights.forEach((t) => t.dispose()));
+    throw e;
+  }
+}

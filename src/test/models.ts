@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+import { buildLayersModel, parseModelJson, weightFileNames } from '../core/models/layersLoader';
+import { readAsset } from './assets';
+
+/** The model.json and weight files of a mirrored TF.js layers model, as a user would drop them. */
+export function readMirrorModelFiles(dir: string): { main: { name: string; bytes: Uint8Array }; files: Map<string, Uint8Array> } {
+  const bytes = readAsset(`${dir}/model.json`);
+  const files = new Map(weightFileNames(parseModelJson(bytes, 'model.json')).map((n) => [n, readAsset(`${dir}/${n}`)]));
+  return { main: { name: 'model.json', bytes }, files };
+}
+
+/** A mirrored catalogue model as a tfjs LayersModel (e.g. 'mobilenet_v1_0.25_224'), for reference checks. */
+export async function loadMirrorLayersModel(id: string): Promise<tf.LayersModel> {
+  const { main, files } = readMirrorModelFiles(`models/${id}`);
+  return buildLayersModel(parseModelJson(main.bytes, main.name), files, main.name);
+}
