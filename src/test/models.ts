@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildLayersModel, parseModelJson, weightFileNames } from '../core/models/layersLoader';
+import { catalogueModel } from '../core/models/catalogue';
+import { layersImporter } from '../core/models/layersImporter';
+import type { Classifier } from '../core/models/types';
+import { wrapClassifier } from '../core/models/wrapClassifier';
 import { readAsset } from './assets';
 
 /** The model.json and weight files of a mirrored TF.js layers model, as a user would drop them. */
@@ -13,4 +17,13 @@ export function readMirrorModelFiles(dir: string): { main: { name: string; bytes
 export async function loadMirrorLayersModel(id: string): Promise<tf.LayersModel> {
   const { main, files } = readMirrorModelFiles(`models/${id}`);
   return buildLayersModel(parseModelJson(main.bytes, main.name), files, main.name);
+}
+
+/** A catalogue model read from the asset mirror through the layers importer, wrapped as a Classifier. */
+export async function loadCatalogueClassifier(id: string): Promise<Classifier> {
+  const info = catalogueModel(id);
+  const dir = info.assetPath!.slice(0, info.assetPath!.lastIndexOf('/'));
+  const { main, files } = readMirrorModelFiles(dir);
+  const { raw } = await layersImporter.open(main, files, undefined, { logitsLayer: info.logitsLayer });
+  return wrapClassifier(raw, info);
 }

@@ -19,17 +19,23 @@ interface Step {
 
 const isContainer = (layer: Layer): layer is tf.LayersModel => layer instanceof tf.LayersModel;
 
-/** Every layer class in the model (nested models included) that the engine cannot rebuild. */
-function unsupportedClasses(model: tf.LayersModel): string[] {
+/**
+ * Every layer class on the path to the logits (nested models included) that the engine cannot
+ * rebuild. Layers after the logits (a final softmax, say) do not matter.
+ */
+function unsupportedClasses(output: tf.SymbolicTensor): string[] {
   const missing = new Set<string>();
-  const visit = (m: tf.LayersModel) => {
-    for (const layer of m.layers) {
-      const name = layer.getClassName();
-      if (isContainer(layer)) visit(layer);
-      else if (name !== 'InputLayer' && !LAYER_COMPILERS[name]) missing.add(name);
-    }
+  const seen = new Set<number>();
+  const visit = (t: tf.SymbolicTensor) => {
+    if (seen.has(t.id)) return;
+    seen.add(t.id);
+    const layer = t.sourceLayer;
+    const name = layer.getClassName();
+    if (isContainer(layer)) visit(layer.outputs[t.tensorIndex]);
+    else if (name !== 'InputLayer' && !LAYER_COMPILERS[name]) missing.add(name);
+    layer.inboundNodes[t.nodeIndex]?.inputTensors.forEach(visit);
   };
-  visit(model);
+  visit(output);
   return [...missing].sort();
 }
 
@@ -72,8 +78,6 @@ function countConsumers(model: tf.LayersModel, counts = new Map<number, number>(
  * The returned RawModel owns copies of the weights; the layers model may be disposed.
  */
 export function layersModelToRaw(model: tf.LayersModel, opts: EngineOptions = {}): RawModel {
-  const missing = unsupportedClasses(model);
-  if (missing.length) throw new UnsupportedLayerError(missing, model.name);
   if (model.inputs.length !== 1) {
     throw new EngineError(`The model "${model.name}" has ${model.inputs.length} inputs; a classifier takes one image.`);
   }
@@ -85,6 +89,8 @@ export function layersModelToRaw(model: tf.LayersModel, opts: EngineOptions = {}
     );
   }
   const output = logitsTensor(model, opts.logitsLayer);
+  const missing = unsupportedClasses(output);
+  if (missing.length) throw new UnsupportedLayerError(missing, model.name);
   const numOutputs = output.shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
   if (!Number.isFinite(numOutputs)) {
     throw new EngineError(`The logits layer of "${model.name}" has an output of unknown size [${output.shape}].`);

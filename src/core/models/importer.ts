@@ -9,11 +9,13 @@ export interface ModelImporter {
    * Builds a differentiable RawModel from the main file's bytes. `files` holds every file the
    * user gave together (e.g. weight shards next to model.json), keyed by base name.
    * `onProgress` receives a fraction in [0,1] for long loads.
+   * `hints` carries what the user stated (e.g. the logits layer); importers use what applies to them.
    * Throws the importer's own Error subclass with a full-sentence message naming file and problem.
    */
   open(
     main: { name: string; bytes: Uint8Array },
     files: Map<string, Uint8Array>,
     onProgress?: (fraction: number) => void,
+    hints?: Partial<ModelInfo>,
   ): Promise<{ raw: RawModel; info: Partial<ModelInfo> }>;
 }

@@ -37,6 +37,8 @@ export interface ModelInfo {
   licence?: string;
   /** Official URL of the model file (model.json, .tflite, .h5, .onnx). */
   url?: string;
+  /** Path of the main file inside the assets folder, e.g. "models/mobilenet_v1_0.25_224/model.json". */
+  assetPath?: string;
   /** timm name, so runs can join the published per-model table. */
   timmName?: string;
   notes?: string;
