@@ -96,7 +96,8 @@ export function parseRunUrl(search: string): ParsedRunUrl {
     }
   }
   const steps = q.get('steps');
-  if (steps !== null) {
+  // pgd-bisect's length follows from its ε search; a steps value means nothing to it.
+  if (steps !== null && !ATTACK_SPECS[def.attack].fixedLength) {
     const v = parseNumber(steps);
     if (v !== null && Number.isInteger(v) && v >= 1 && v <= MAX_STEPS) def.steps = v;
     else bad('steps', steps, `is not a whole number from 1 to ${MAX_STEPS}`);
