@@ -1,0 +1,3 @@
+export { TfliteImportError } from './errors';
+export { openTflite, tfliteImporter, inputNormalization } from './importer';
+export { SUPPORTED_OPS } from './kernels';
