@@ -1,0 +1,67 @@
+import type { KerasLayerJson } from './kerasConfig';
+import type { H5Layer } from './kerasH5Writer';
+
+/** Test helpers: Keras 2 model_config JSON written by hand, and deterministic weights. */
+
+export interface LayerSpec {
+  class_name: string;
+  name: string;
+  config?: Record<string, unknown>;
+  /** Names of the layers feeding this one; default: the previous layer. */
+  inbound?: string[];
+  /** Weight short names and shapes, e.g. [['kernel', [3, 3, 3, 4]], ['bias', [4]]]. */
+  weights?: [string, number[]][];
+}
+
+/** A Keras 2 Functional model_config: one InputLayer, then `specs` in order. */
+export function functionalConfig(inputShape: number[], specs: LayerSpec[], outputName?: string): KerasLayerJson {
+  const input = {
+    class_name: 'InputLayer',
+    name: 'input_1',
+    config: { batch_input_shape: [null, ...inputShape], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' },
+    inbound_nodes: [],
+  };
+  let prev = 'input_1';
+  const layers = specs.map((s) => {
+    const inbound = s.inbound ?? [prev];
+    prev = s.name;
+    return {
+      class_name: s.class_name,
+      name: s.name,
+      config: { name: s.name, trainable: true, dtype: 'float32', ...s.config },
+      inbound_nodes: [inbound.map((n) => [n, 0, 0, {}])],
+    };
+  });
+  const out = outputName ?? prev;
+  return {
+    class_name: 'Functional',
+    config: { name: 'model', layers: [input, ...layers], input_layers: [['input_1', 0, 0]], output_layers: [[out, 0, 0]] },
+  };
+}
+
+/** A small deterministic generator (LCG), so fixtures are the same on every run. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+}
+
+/** Weights for every spec that declares some, named as Keras 2 names them (`<layer>/<weight>:0`). */
+export function fixtureWeights(specs: LayerSpec[], rand: () => number): H5Layer[] {
+  return specs
+    .filter((s) => s.weights?.length)
+    .map((s) => ({
+      name: s.name,
+      weights: s.weights!.map(([w, shape]) => {
+        const positive = w === 'moving_variance' || w === 'variance';
+        const n = shape.reduce((a, d) => a * d, 1);
+        return { name: `${s.name}/${w}:0`, shape, data: randomArray(n, rand, positive ? 0.5 : -1, positive ? 2 : 1) };
+      }),
+    }));
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import type { File as H5File } from 'h5wasm';
+import { EngineError, layersModelToRaw } from '../../engine';
+import type { ModelImporter } from '../../models/importer';
+import type { ModelInfo, RawModel } from '../../models/types';
+import { KerasH5ImportError } from './errors';
+import { getGroup, isHdf5, openH5Blob, openH5Bytes, readStringAttr, type OpenH5 } from './hdf5';
+import { prepareModelConfig, type PreparedConfig } from './kerasConfig';
+import { loadPlannedWeights, planWeights } from './kerasWeights';
+import './normalizationLayer';
+
+type Progress = (fraction: number) => void;
+
+export interface KerasLayersModel {
+  model: tf.LayersModel;
+  prepared: PreparedConfig;
+  kerasVersion?: string;
+}
+
+/**
+ * Builds the tfjs layers model an open Keras .h5 file describes, with its weights, logits out
+ * (a final softmax turned off). On any error nothing stays allocated.
+ */
+export async function readKerasLayersModel(file: H5File, fileName: string, onProgress?: Progress): Promise<KerasLayersModel> {
+  const configJson = readStringAttr(file, 'model_config');
+  const weightsRoot = getGroup(file, 'model_weights');
+  if (configJson === undefined) {
+    const weightsOnly = weightsRoot === undefined && 'layer_names' in file.attrs;
+    throw new KerasH5ImportError(
+      weightsOnly
+        ? `The file "${fileName}" holds weights only (saved with save_weights): the architecture lives in the Python ` +
+            `code that built it, so AlignScope cannot rebuild the model. Save the whole model with model.save("…h5").`
+        : `The file "${fileName}" is HDF5 but has no model_config attribute, so it is not a Keras model file.`,
+    );
+  }
+  if (!weightsRoot) {
+    throw new KerasH5ImportError(`The file "${fileName}" has a model_config but no model_weights group: it holds no weights.`);
+  }
+  const kerasVersion = readStringAttr(file, 'keras_version');
+  const prepared = prepareModelConfig(configJson, fileName, kerasVersion);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: prepared.modelConfig as unknown as tf.io.ModelJSON['modelTopology'] });
+  } catch (e) {
+    if (e instanceof KerasH5ImportError) throw e;
+    throw new KerasH5ImportError(
+      `The model in "${fileName}" could not be built in TensorFlow.js: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  try {
+    await loadPlannedWeights(planWeights(model, weightsRoot, fileName), fileName, onProgress);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, prepared, kerasVersion };
+}
+
+const baseName = (name: string) => name.slice(name.lastIndexOf('/') + 1).replace(/\.(h5|hdf5)$/i, '');
+
+async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
+  let built: KerasLayersModel;
+  try {
+    built = await readKerasLayersModel(h5.file, fileName, onProgress);
+  } finally {
+    h5.close();
+  }
+  const { model, prepared, kerasVersion } = built;
+  let raw: RawModel;
+  try {
+    raw = layersModelToRaw(model, { logitsLayer: prepared.logitsLayer });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    throw new KerasH5ImportError(`The model in "${fileName}" cannot be attacked: ${e.message}`, { cause: e });
+  } finally {
+    model.dispose();
+  }
+  const [size] = raw.inputShape;
+  const notes = [
+    `Keras ${kerasVersion ?? 'version unknown'} HDF5 file.`,
+    prepared.softmaxRemovedAt
+      ? `Logits: the softmax of layer "${prepared.softmaxRemovedAt}" is turned off.`
+      : `No final softmax found: the output of "${prepared.logitsLayer}" is taken as logits.`,
+    'The file does not state its preprocessing: choose the normalisation (harmonized models: ImageNet mean/std).',
+  ];
+  return {
+    raw,
+    info: {
+      name: baseName(fileName),
+      format: 'keras-h5',
+      inputSize: size,
+      numOutputs: raw.numOutputs,
+      classOffset: raw.numOutputs === 1001 ? 1 : 0,
+      logitsLayer: prepared.logitsLayer,
+      notes: notes.join(' '),
+    },
+  };
+}
+
+function notHdf5(fileName: string): KerasH5ImportError {
+  return new KerasH5ImportError(
+    `The file "${fileName}" is not an HDF5 file (it lacks the HDF5 signature "\\x89HDF\\r\\n\\x1a\\n"); ` +
+      `Keras .h5 models are HDF5 files. A Keras 3 ".keras" file is a zip archive and is not supported.`,
+  );
+}
+
+/** Keras .h5 (HDF5) classifiers from bytes in memory. */
+export const kerasH5Importer: ModelImporter = {
+  format: 'keras-h5',
+  match: (head, fileName) => isHdf5(head) || /\.(h5|hdf5)$/i.test(fileName),
+  async open(main, _files, onProgress) {
+    if (!isHdf5(main.bytes)) throw notHdf5(main.name);
+    return importOpen(await openH5Bytes(main.bytes, main.name), main.name, onProgress);
+  },
+};
+
+/**
+ * The same import from a File/Blob that is never read whole into memory (WORKERFS): for files
+ * of hundreds of MB. Works only inside a Web Worker.
+ */
+export async function openKerasH5Blob(
+  blob: Blob,
+  fileName: string,
+  onProgress?: Progress,
+): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
+  const head = new Uint8Array(await blob.slice(0, 4104).arrayBuffer());
+  if (!isHdf5(head)) throw notHdf5(fileName);
+  return importOpen(await openH5Blob(blob, fileName), fileName, onProgress);
+}
