@@ -1,0 +1,125 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import type { ModelSummary } from '../../core/results/aggregate';
+import type { PublishedRow } from '../../core/results/publishedTable';
+import { renderScatter } from './renderScatter';
+import { ref2023Points, tablePoints, userPoints, type ScatterPoint } from './scatterData';
+
+const se = (mean: number, sem: number | null, n: number) => ({ mean, sem, n });
+function summary(modelId: string, protocol: ModelSummary['protocol'], pt: number, aa: number): ModelSummary {
+  return {
+    modelId, modelName: modelId, family: 'mobilenet', protocol, pt: se(pt, 0.02, 2), aa: se(aa, 0.05, 2),
+    total: 2, misclassified: 0, failed: 0, undefinedAlignment: 0,
+  };
+}
+const top1: Record<string, number> = { mobilenet_v1_0_25: 49.8, mobilenet_v1_0_75: 68.4, 'resnet50.a1_in1k': 81.2 };
+const top1Of = (n: string) => top1[n] ?? null;
+
+const ref: PublishedRow[] = [
+  { model: 'resnet50.a1_in1k', pt: 1.5, aa: 0.2, pt_sem: 0.05, aa_sem: 0.01 },
+  { model: 'vit_base_patch16_224.augreg_in1k', pt: 2.5, aa: -0.05, pt_sem: 0.05, aa_sem: 0.01 },
+  { model: 'resnet50_l2_eps3', pt: 6, aa: 0.4, pt_sem: 0.1, aa_sem: 0.01 },
+];
+
+function svgEl(): SVGSVGElement {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  document.body.append(el);
+  return el;
+}
+
+function points(): ScatterPoint[] {
+  return [
+    ...userPoints([summary('mobilenet_v1_0_25', 'interactive', 0.2, 0.3), summary('mobilenet_v1_0_75', 'interactive', 0.25, 0.35)], top1Of),
+    ...tablePoints(ref, 'ref2025', '2025-published', top1Of),
+    ...ref2023Points(
+      [{ legendClass: 'CNN', top1: 76, tolerance: 12, alignment: 0.2 }],
+      [{ legendClass: 'CNN', top1: 76, value: 12, dots: 1 }, { legendClass: 'Hybrid', top1: 80, value: 9, dots: 1 }],
+      [{ legendClass: 'CNN', top1: 76.1, value: 0.2, dots: 1 }],
+    ),
+  ];
+}
+
+const count = (el: Element, sel: string) => el.querySelectorAll(sel).length;
+
+describe('renderScatter', () => {
+  it('draws one point per model per visible layer with data-layer and data-model', () => {
+    const el = svgEl();
+    renderScatter(el, points(), { layers: { user: true, ref2025: true, ref2023: true, import: true } });
+    expect(el.getAttribute('data-testid')).toBe('scatter');
+    expect(count(el, '[data-layer="user"]')).toBe(2);
+    expect(count(el, '[data-layer="ref2025"]')).toBe(3);
+    // main view: only the joined 2023 pair, not the single-figure points
+    expect(count(el, '[data-layer="ref2023"]')).toBe(1);
+    expect([...el.querySelectorAll('[data-layer="user"]')].map((n) => n.getAttribute('data-model'))).toEqual([
+      'mobilenet_v1_0_25', 'mobilenet_v1_0_75',
+    ]);
+    // user points are drawn last (on top) and carry SE bars; reference points do not
+    expect(el.querySelector('path.point:last-of-type')?.getAttribute('data-layer')).toBe('user');
+    expect(count(el, 'path.se-bar')).toBe(2);
+  });
+
+  it('says when layers under different protocols are shown together, and names conventions on the axes', () => {
+    const el = svgEl();
+    renderScatter(el, points(), { layers: { user: true, ref2025: true, ref2023: false, import: true } });
+    const notes = [...el.querySelectorAll('[data-testid="scatter-note"]')].map((n) => n.textContent);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toBe(
+      'Not directly comparable: your runs (Interactive) and the layer "2025 follow-up" (2025 as published) were measured under different protocols.',
+    );
+    const y = el.querySelector('.y-title')?.textContent;
+    expect(y).toContain('Spearman(|mean over channels of δ|, human)');
+    expect(y).toContain('Spearman(|max over channels of δ|, human) ÷ 0.65753');
+    renderScatter(el, points(), { layers: { user: true, ref2025: false, ref2023: false, import: true } });
+    expect(count(el, '[data-testid="scatter-note"]')).toBe(0);
+    expect(count(el, '[data-layer="ref2025"]')).toBe(0);
+  });
+
+  it('places points on the scales: a linear x axis puts equal values at equal positions', () => {
+    const el = svgEl();
+    const pts = userPoints([summary('a', 'interactive', 1, 0), summary('b', 'interactive', 3, 1), summary('c', 'interactive', 2, 0.5)], () => null);
+    renderScatter(el, pts, { logX: false });
+    const xy = [...el.querySelectorAll('[data-layer="user"]')].map((n) =>
+      (n.getAttribute('transform') ?? '').match(/translate\(([-\d.]+),([-\d.]+)\)/)!.slice(1).map(Number),
+    );
+    // c lies halfway between a and b on both axes
+    expect(xy[2][0]).toBeCloseTo((xy[0][0] + xy[1][0]) / 2, 1);
+    expect(xy[2][1]).toBeCloseTo((xy[0][1] + xy[1][1]) / 2, 1);
+    expect(xy[1][1]).toBeLessThan(xy[0][1]);
+  });
+
+  it('joins a model measured as published and corrected with a line', () => {
+    const el = svgEl();
+    const pts = userPoints([summary('m', '2025-published', 1.4, 0.2), summary('m', '2025-corrected', 0.3, 0.25)], () => null);
+    renderScatter(el, pts);
+    const link = el.querySelectorAll('line.protocol-link');
+    expect(link).toHaveLength(1);
+    expect(link[0].getAttribute('data-model')).toBe('m');
+    expect(Number(link[0].getAttribute('x1'))).toBeGreaterThan(Number(link[0].getAttribute('x2')));
+  });
+
+  it('companion views plot each 2023 figure against top-1 and skip points without a top-1', () => {
+    const el = svgEl();
+    renderScatter(el, points(), { mode: 'top1-robustness', layers: { user: true, ref2025: true, ref2023: true, import: true } });
+    expect(count(el, '[data-layer="ref2023"]')).toBe(2);
+    expect(count(el, '[data-layer="ref2025"]')).toBe(1);
+    expect(count(el, '[data-layer="user"]')).toBe(2);
+    expect(el.querySelector('.x-title')?.textContent).toBe('ImageNet top-1 accuracy (%)');
+    renderScatter(el, points(), { mode: 'top1-alignment', layers: { user: false, ref2025: false, ref2023: true, import: true } });
+    expect(count(el, '[data-layer="ref2023"]')).toBe(1);
+  });
+
+  it('colours by top-1 with a grey for unknown accuracy, and is deterministic', () => {
+    const a = svgEl();
+    const b = svgEl();
+    renderScatter(a, points(), { colourBy: 'top1' });
+    renderScatter(b, points(), { colourBy: 'top1' });
+    expect(a.outerHTML).toBe(b.outerHTML);
+    const vit = a.querySelector('[data-model="vit_base_patch16_224.augreg_in1k"]');
+    expect(vit?.getAttribute('fill')).toBe('#9aa5b1');
+    expect(a.querySelector('[data-model="resnet50.a1_in1k"] title')?.textContent).toMatch(/top-1 81\.2 %/);
+  });
+
+  it('refuses a size no chart fits in', () => {
+    expect(() => renderScatter(svgEl(), [], { width: 100 })).toThrow(/needs at least/);
+  });
+});
