@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmGradientKernels } from '../backends/wasmGradients';
 import type { RawModel } from '../models/types';
 import { EngineError, UnsupportedLayerError } from './errors';
 import { compileLayer, FOLDABLE_INTO, LAYER_COMPILERS, type CompiledLayer } from './layerOps';
@@ -78,6 +79,8 @@ function countConsumers(model: tf.LayersModel, counts = new Map<number, number>(
  * The returned RawModel owns copies of the weights; the layers model may be disposed.
  */
 export function layersModelToRaw(model: tf.LayersModel, opts: EngineOptions = {}): RawModel {
+  // The wasm backend ships without some backward kernels these plain ops need.
+  registerWasmGradientKernels();
   if (model.inputs.length !== 1) {
     throw new EngineError(`The model "${model.name}" has ${model.inputs.length} inputs; a classifier takes one image.`);
   }

@@ -1,0 +1,1 @@
+export { registerWasmGradientKernels } from './wasmGradients';
