@@ -1,0 +1,3 @@
+export class MetricInputError extends Error {
+  override name = 'MetricInputError';
+}
