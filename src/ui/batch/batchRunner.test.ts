@@ -1,0 +1,161 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AttackConfig, RunResult } from '../../core/attacks/types';
+import type { ModelInfo } from '../../core/models/types';
+import type { BatchPlan } from '../../core/results/batchPlan';
+import { openResultsStore, type ResultsStore } from '../storage/resultsStore';
+import { WorkerRequestError } from '../../worker/client';
+import { BatchRunner, type BatchSample, type BatchWorker } from './batchRunner';
+
+const SIZE = 4;
+const ramp = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i / 15);
+
+/** δ whose channel mean is +ramp (ρ = 1 with the map) or −ramp reversed in rank (ρ = −1). */
+function delta(sign: 1 | -1): Float32Array {
+  const d = new Float32Array(SIZE * SIZE * 3);
+  for (let i = 0; i < SIZE * SIZE; i++) d.fill(sign === 1 ? ramp[i] * 0.01 : (1 - ramp[i]) * 0.01, i * 3, i * 3 + 3);
+  return d;
+}
+
+interface Call { type: string; arg?: unknown }
+
+/** A worker that answers like the real one, with scripted predictions and results. */
+class FakeWorker implements BatchWorker {
+  calls: Call[] = [];
+  failOnAttack = -1;
+  hangOnAttack = -1;
+  private attacks = 0;
+  private image = '';
+  private hang: ((e: Error) => void) | null = null;
+  constructor(private readonly predicted: Record<string, number>) {}
+  async loadModel(source: { kind: string; id?: string }): Promise<ModelInfo> {
+    this.calls.push({ type: 'loadModel', arg: source.id });
+    return { id: source.id!, name: source.id!, family: 'MobileNet v1', inputSize: SIZE } as ModelInfo;
+  }
+  async setImage(_p: Float32Array, _s: number, _h?: Float32Array, imageId?: string) {
+    this.image = imageId ?? '';
+  }
+  async predict() {
+    return [{ classIndex: this.predicted[this.image], prob: 0.9, logit: 5 }];
+  }
+  startAttack(config: AttackConfig) {
+    const n = this.attacks++;
+    this.calls.push({ type: 'attack', arg: config });
+    const runId = 100 + n;
+    if (n === this.hangOnAttack) {
+      return { runId, result: new Promise<RunResult>((_, reject) => (this.hang = reject)) };
+    }
+    if (n === this.failOnAttack) return { runId, result: Promise.reject(new Error('The GPU device was lost.')) };
+    const success = this.image !== 'hard';
+    return {
+      runId,
+      result: Promise.resolve({
+        attack: config.attack, readout: config.readout, label: config.label!, success,
+        bestDelta: success ? { data: delta(this.image === 'rev' ? -1 : 1), height: SIZE, width: SIZE, channels: 3, full: true } : null,
+        l2: success ? 0.25 : null, linf: success ? 0.01 : null, advClass: 7, advImagenetClass: 7,
+        gradEvals: config.steps, steps: config.steps, wallMs: 5,
+      } as RunResult),
+    };
+  }
+  async cancel(runId: number) {
+    this.calls.push({ type: 'cancel', arg: runId });
+    this.hang?.(new WorkerRequestError('The attack was cancelled.', 'cancelled', runId));
+  }
+}
+
+const samples: Record<string, number> = { fwd: 10, rev: 500, hard: 10 };
+const loadSample = async (id: string): Promise<BatchSample> => ({
+  pixels: new Float32Array(SIZE * SIZE * 3).fill(0.5),
+  heatmap: { width: SIZE, height: SIZE, channels: 1, data: ramp },
+  label: samples[id],
+});
+
+const plan = (over: Partial<BatchPlan> = {}): BatchPlan => ({
+  id: 'b', createdAt: 0, protocol: 'interactive', models: ['m1', 'm2'], images: ['fwd', 'rev'],
+  attack: 'fmn', steps: 3, status: 'running', ...over,
+});
+
+const stores: ResultsStore[] = [];
+async function store(factory = new IDBFactory()) {
+  const s = await openResultsStore({ factory, name: 'batch' });
+  stores.push(s);
+  return s;
+}
+afterEach(() => stores.splice(0).forEach((s) => s.close()));
+
+describe('BatchRunner', () => {
+  it('runs models × images, loads each model once, and stores every result with its protocol', async () => {
+    const s = await store();
+    const worker = new FakeWorker({ fwd: 10, rev: 500 });
+    const progress: number[] = [];
+    const outcome = await new BatchRunner({ worker, loadSample, store: s, backend: () => 'webgpu' }).run(plan(), (p) =>
+      progress.push(p.done),
+    );
+    expect(outcome).toBe('done');
+    expect(worker.calls.filter((c) => c.type === 'loadModel').map((c) => c.arg)).toEqual(['m1', 'm2']);
+    const configs = worker.calls.filter((c) => c.type === 'attack').map((c) => c.arg as AttackConfig);
+    expect(configs.map((c) => [c.attack, c.steps, c.readout, c.label, c.protocol])).toEqual(
+      Array(2).fill([['fmn', 3, '1000-class', 10, 'interactive'], ['fmn', 3, '1000-class', 500, 'interactive']]).flat(),
+    );
+    const results = await s.listResults();
+    expect(results).toHaveLength(4);
+    const fwd = results.find((r) => r.id === 'b|m1|fwd')!;
+    expect(fwd).toMatchObject({ cleanCorrect: true, success: true, l2: 0.25, backend: 'webgpu', protocol: 'interactive' });
+    expect(fwd.alignmentMean).toBeCloseTo(1, 12);
+    expect(fwd.alignmentMax).toBeCloseTo(1, 12);
+    expect(results.find((r) => r.id === 'b|m2|rev')!.alignmentMean).toBeCloseTo(-1, 12);
+    expect(progress.at(-1)).toBe(4);
+    expect((await s.listBatches())[0].status).toBe('done');
+  });
+
+  it('judges clean correctness under the binary read-out by group', async () => {
+    const s = await store();
+    // true class 10 (animate), predicted 20 (also animate): correct for the binary read-out
+    const worker = new FakeWorker({ fwd: 20 });
+    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'wasm' }).run(
+      plan({ protocol: '2025-published', models: ['m1'], images: ['fwd'] }),
+    );
+    const [r] = await s.listResults();
+    expect(r).toMatchObject({ cleanPrediction: 0, cleanCorrect: true, protocol: '2025-published', attack: 'fmn-as-published' });
+    expect((worker.calls[1].arg as AttackConfig).readout).toBe('binary');
+  });
+
+  it('resumes after a crash with only the jobs that have no stored result', async () => {
+    const factory = new IDBFactory();
+    const first = new FakeWorker({ fwd: 10, rev: 500 });
+    first.failOnAttack = 2;
+    await expect(new BatchRunner({ worker: first, loadSample, store: await store(factory), backend: () => 'webgpu' }).run(plan()))
+      .rejects.toThrow('The GPU device was lost.');
+    // "reload": a fresh store on the same database, a fresh worker
+    const s = await store(factory);
+    expect((await s.listResults()).map((r) => r.id).sort()).toEqual(['b|m1|fwd', 'b|m1|rev']);
+    expect((await s.listBatches())[0].status).toBe('running');
+    const second = new FakeWorker({ fwd: 10, rev: 500 });
+    await new BatchRunner({ worker: second, loadSample, store: s, backend: () => 'webgpu' }).run(plan());
+    expect(second.calls.filter((c) => c.type === 'loadModel').map((c) => c.arg)).toEqual(['m2']);
+    expect(second.calls.filter((c) => c.type === 'attack')).toHaveLength(2);
+    expect(await s.listResults()).toHaveLength(4);
+  });
+
+  it('cancels the attack in flight and leaves its job for a later resume', async () => {
+    const s = await store();
+    const worker = new FakeWorker({ fwd: 10, rev: 500 });
+    worker.hangOnAttack = 1;
+    const runner = new BatchRunner({ worker, loadSample, store: s, backend: () => 'webgpu' });
+    const outcome = runner.run(plan(), (p) => {
+      if (p.done === 1 && p.current) setTimeout(() => void runner.cancel(), 5);
+    });
+    expect(await outcome).toBe('cancelled');
+    expect(worker.calls.find((c) => c.type === 'cancel')?.arg).toBe(101);
+    expect((await s.listResults()).map((r) => r.id)).toEqual(['b|m1|fwd']);
+    expect((await s.listBatches())[0].status).toBe('cancelled');
+  });
+
+  it('records an unsuccessful attack without norms or alignment', async () => {
+    const s = await store();
+    await new BatchRunner({ worker: new FakeWorker({ hard: 10 }), loadSample, store: s, backend: () => 'cpu' }).run(
+      plan({ models: ['m1'], images: ['hard'] }),
+    );
+    expect((await s.listResults())[0]).toMatchObject({ success: false, l2: null, alignmentMean: null, alignmentMax: null });
+  });
+});

@@ -1,0 +1,168 @@
+import { readoutClass } from '../../core/attacks/readout';
+import type { AttackConfig, AttackId, ProtocolId, ReadoutId, RunResult } from '../../core/attacks/types';
+import type { FloatImage } from '../../core/image/types';
+import { alignment } from '../../core/metrics/alignment';
+import type { ModelInfo } from '../../core/models/types';
+import { estimateRemainingMs, recordId, remainingJobs, type BatchJob, type BatchPlan } from '../../core/results/batchPlan';
+import { modelFamily } from '../../core/results/taxonomy';
+import type { ResultRecord } from '../../core/results/types';
+import type { ResultsStore } from '../storage/resultsStore';
+import type { AttackHandle } from '../../worker/client';
+import type { ModelSource, Prediction } from '../../worker/protocol';
+
+/** Attack and read-out of each protocol preset (METHOD.md §6); the batch may lower the steps. */
+export const PROTOCOL_RUNS: Record<ProtocolId, { attack: AttackId; steps: number; readout: ReadoutId }> = {
+  interactive: { attack: 'fmn', steps: 100, readout: '1000-class' },
+  '2025-corrected': { attack: 'fmn', steps: 1000, readout: 'binary' },
+  '2025-published': { attack: 'fmn-as-published', steps: 1000, readout: 'binary' },
+  '2023': { attack: 'pgd-bisect', steps: 0, readout: '1000-class' },
+};
+
+/** The part of the worker client a batch needs (a second client, so the interactive view keeps its model). */
+export interface BatchWorker {
+  loadModel(source: ModelSource): Promise<ModelInfo>;
+  setImage(pixels: Float32Array, size: number, heatmap?: Float32Array, imageId?: string): Promise<void>;
+  predict(): Promise<Prediction[]>;
+  startAttack(config: AttackConfig): AttackHandle;
+  cancel(runId: number): Promise<void>;
+}
+
+export interface BatchSample {
+  /** [size, size, 3] in [0,1] at the model's input size. */
+  pixels: Float32Array;
+  /** Human map at the same size, one channel; null where the image has none. */
+  heatmap: FloatImage | null;
+  /** True ImageNet class. */
+  label: number;
+}
+
+export interface BatchDeps {
+  worker: BatchWorker;
+  loadSample(imageId: string, size: number): Promise<BatchSample>;
+  store: Pick<ResultsStore, 'putResult' | 'listResults' | 'putBatch'>;
+  /** The backend the worker runs on, recorded with each result. */
+  backend(): string;
+  /** timm name for a catalogue model, so results join the published tables. */
+  modelName?(info: ModelInfo): string;
+  now?(): number;
+}
+
+export interface BatchProgress {
+  plan: BatchPlan;
+  done: number;
+  total: number;
+  current: BatchJob | null;
+  /** null until the first job of this session finished. */
+  etaMs: number | null;
+  last: ResultRecord | null;
+}
+
+export type BatchOutcome = 'done' | 'cancelled';
+
+/**
+ * Runs a batch plan job by job, storing each result the moment it exists. Jobs with a stored result
+ * are skipped, so calling run() again after a reload or a crash resumes where it stopped.
+ */
+export class BatchRunner {
+  private cancelled = false;
+  private active: AttackHandle | null = null;
+
+  constructor(private readonly deps: BatchDeps) {}
+
+  async run(plan: BatchPlan, onProgress: (p: BatchProgress) => void = () => {}): Promise<BatchOutcome> {
+    const { store } = this.deps;
+    const now = this.deps.now ?? Date.now;
+    this.cancelled = false;
+    await store.putBatch({ ...plan, status: 'running' });
+    const todo = remainingJobs(plan, await store.listResults());
+    const total = plan.models.length * plan.images.length;
+    let done = total - todo.length;
+    const times: number[] = [];
+    let model: ModelInfo | null = null;
+    let last: ResultRecord | null = null;
+    const report = (current: BatchJob | null) =>
+      onProgress({ plan, done, total, current, etaMs: estimateRemainingMs(times, total - done), last });
+
+    for (const job of todo) {
+      if (this.cancelled) break;
+      report(job);
+      const started = now();
+      if (model?.id !== job.modelId) model = await this.deps.worker.loadModel({ kind: 'catalogue', id: job.modelId });
+      const record = await this.runJob(plan, job, model, started);
+      if (!record) break;
+      await store.putResult(record);
+      times.push(now() - started);
+      done++;
+      last = record;
+    }
+    const outcome: BatchOutcome = this.cancelled ? 'cancelled' : 'done';
+    await store.putBatch({ ...plan, status: outcome });
+    report(null);
+    return outcome;
+  }
+
+  /** Stops after cancelling the attack in flight; its job stays undone, so the batch can resume later. */
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    if (this.active) await this.deps.worker.cancel(this.active.runId).catch(() => {});
+  }
+
+  private async runJob(plan: BatchPlan, job: BatchJob, model: ModelInfo, started: number): Promise<ResultRecord | null> {
+    const { worker } = this.deps;
+    const size = model.inputSize;
+    const sample = await this.deps.loadSample(job.imageId, size);
+    // The worker takes ownership of transferred buffers: send copies, keep the map for alignment.
+    await worker.setImage(sample.pixels.slice(), size, sample.heatmap?.data.slice(), job.imageId);
+    const [top] = await worker.predict();
+    const preset = PROTOCOL_RUNS[plan.protocol];
+    const readout = preset.readout;
+    const config: AttackConfig = {
+      attack: preset.attack,
+      steps: preset.attack === 'pgd-bisect' ? 0 : plan.steps,
+      readout,
+      label: sample.label,
+      seed: 0,
+      previewSize: 4,
+      protocol: plan.protocol,
+    };
+    if (this.cancelled) return null;
+    this.active = worker.startAttack(config);
+    let result: RunResult;
+    try {
+      result = await this.active.result;
+    } catch (e) {
+      if (this.cancelled) return null;
+      throw e;
+    } finally {
+      this.active = null;
+    }
+    const cleanPrediction = readoutClass(readout, top.classIndex);
+    const delta = result.bestDelta;
+    const score = (convention: 'mean' | 'max') =>
+      delta && sample.heatmap
+        ? alignment({ width: delta.width, height: delta.height, channels: 3, data: delta.data }, sample.heatmap, { convention })
+        : null;
+    const modelName = this.deps.modelName?.(model) ?? model.timmName ?? model.id;
+    return {
+      id: recordId(job),
+      ...job,
+      modelName,
+      family: model.family || modelFamily(modelName),
+      label: sample.label,
+      cleanPrediction,
+      cleanCorrect: cleanPrediction === readoutClass(readout, sample.label),
+      success: result.success,
+      l2: result.l2,
+      linf: result.linf,
+      alignmentMean: score('mean'),
+      alignmentMax: score('max'),
+      gradEvals: result.gradEvals,
+      wallMs: (this.deps.now ?? Date.now)() - started,
+      backend: this.deps.backend(),
+      protocol: plan.protocol,
+      attack: result.attack,
+      steps: result.steps,
+      finishedAt: Date.now(),
+    };
+  }
+}
