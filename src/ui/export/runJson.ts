@@ -187,7 +187,7 @@ export const RUN_JSON_FIELDS: Record<string, string> = {
   status: 'done | cancelled | failed (a cancelled run keeps its steps).',
   label: 'The ImageNet class attacked (the true label if known, else the clean top-1) and its name.',
   cleanTop5: 'Top-5 ImageNet classes of the clean image: classIndex, name, prob (softmax over 1000).',
-  alignment: 'convention shown in the app, whether ρ was divided by the human ceiling (0.65753), and the human map source: clickme | user-drawn | none.',
+  alignment: 'convention shown in the app, whether ρ was divided by the human ceiling (0.65753), and the human map source: clickme | user-uploaded | user-drawn | none.',
   'steps[]': 'Per step, about the point the step evaluated: step, l2 and linf of δ, eps (null where the attack has none), loss, margin (> 0 = adversarial), adversarial, predicted class, bestL2 (best adversarial norm so far, null before the first), gradEvals so far, alignmentMean and alignmentMax (raw Spearman ρ; null = undefined).',
   result: 'Final metrics (null if the run ended without one): success, l2 and linf of the best adversarial, eps (pgd-bisect), advClass (read-out class), advImagenetClass and advLabel, gradEvals, steps, wallMs, notAttackable, alignmentMean and alignmentMax of the best adversarial (raw ρ).',
   'arrays.cleanInput': 'The model input: [H, W, 3] RGB in [0,1] after crop and resize, little-endian float32, base64.',

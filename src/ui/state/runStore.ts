@@ -44,7 +44,7 @@ export interface RunInputs {
   clean: Float32Array;
   /** [size, size] in [0,1], or null when the image has no human map. */
   humanMap: Float32Array | null;
-  humanMapSource: 'clickme' | 'user-drawn' | 'none';
+  humanMapSource: 'clickme' | 'user-uploaded' | 'user-drawn' | 'none';
   /** Clean top-5 (ImageNet classes) and the label attacked. */
   cleanTop5: Top5Entry[];
   label: number | null;
