@@ -134,6 +134,8 @@ const H5T_FLOAT = 1;
 const SLICE_BYTES = 16 << 20;
 
 function toFloat32(values: unknown, what: string): Float32Array {
+  // A scalar dataset reads as a plain number (bigint for 64-bit integers).
+  if (typeof values === 'number' || typeof values === 'bigint') return Float32Array.of(Number(values));
   if (values instanceof Float32Array) return values;
   if (values instanceof Float64Array || values instanceof Int32Array || values instanceof Uint8Array) {
     return Float32Array.from(values);

@@ -107,6 +107,8 @@ export function inferenceConfig(model: KerasLayerJson): KerasLayerJson {
       else if (key.endsWith('_regularizer') || key.endsWith('_constraint')) cfg[key] = null;
     }
     if (cfg.dtype && typeof cfg.dtype === 'object') cfg.dtype = 'float32';
+    // A built Keras BatchNormalization saves its axis as a list ([3]); tfjs takes a number.
+    if (Array.isArray(cfg.axis) && cfg.axis.length === 1 && layer.class_name === 'BatchNormalization') cfg.axis = cfg.axis[0];
     // Keras ≥ 2.13 names swish "silu"; tfjs knows it as swish.
     if (cfg.activation === 'silu') cfg.activation = 'swish';
   });

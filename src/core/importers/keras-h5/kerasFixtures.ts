@@ -59,6 +59,7 @@ export function fixtureWeights(specs: LayerSpec[], rand: () => number): H5Layer[
     .map((s) => ({
       name: s.name,
       weights: s.weights!.map(([w, shape]) => {
+        if (w === 'count') return { name: `${s.name}/count:0`, shape, data: BigInt64Array.of(1000n) };
         const positive = w === 'moving_variance' || w === 'variance';
         const n = shape.reduce((a, d) => a * d, 1);
         return { name: `${s.name}/${w}:0`, shape, data: randomArray(n, rand, positive ? 0.5 : -1, positive ? 2 : 1) };

@@ -10,7 +10,8 @@ export interface H5Weight {
   /** Keras weight name, e.g. `conv1/kernel:0`; the dataset lives at model_weights/<layer>/<name>. */
   name: string;
   shape: number[];
-  data: Float32Array;
+  /** float32, or int64 (Keras stores Normalization's `count` as int64). */
+  data: Float32Array | BigInt64Array;
 }
 
 export interface H5Layer {
@@ -78,7 +79,8 @@ export async function writeKerasH5(contents: KerasH5Contents): Promise<Uint8Arra
       for (const w of layer.weights) {
         const slash = w.name.lastIndexOf('/');
         const parent = slash < 0 ? g : ensureGroup(g, w.name.slice(0, slash));
-        parent.create_dataset({ name: w.name.slice(slash + 1), data: w.data, shape: w.shape, dtype: '<f' });
+        const dtype = w.data instanceof BigInt64Array ? '<q' : '<f';
+        parent.create_dataset({ name: w.name.slice(slash + 1), data: w.data, shape: w.shape, dtype });
       }
     }
   } finally {
