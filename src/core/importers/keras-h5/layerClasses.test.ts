@@ -170,9 +170,9 @@ async function writeCase(c: Case, seed: number) {
   const bytes = await writeKerasH5({ modelConfig: functionalConfig(c.input, c.specs), layers });
   const w: Weights = (layer, weight) => {
     const found = withWeights.find((l) => l.name === layer)!.weights.find((x) => x.name === `${layer}/${weight}:0`)!;
-    return tf.tensor(found.data, found.shape);
+    return tf.tensor(found.data as Float32Array, found.shape);
   };
-  const x = tf.tensor(randomArray(c.input.reduce((a, d) => a * d, 1), rand, 0, 1), [1, ...c.input]) as tf.Tensor4D;
+  const x = tf.tensor4d(randomArray(c.input.reduce((a, d) => a * d, 1), rand, 0, 1), [1, c.input[0], c.input[1], c.input[2]]);
   return { bytes, w, x };
 }
 
