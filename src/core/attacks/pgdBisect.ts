@@ -29,6 +29,8 @@ export class PgdBisectRun extends BaseRun {
   private cleanGrad: tf.Tensor4D | null = null;
   private phase: Phase = 'max';
   private eps: number;
+  /** ε of the round the last evaluated point belongs to (eps may already name the next round's). */
+  private evalEps: number;
   private lo = 0;
   private hi = 0;
   private tol = 0;
@@ -42,6 +44,7 @@ export class PgdBisectRun extends BaseRun {
     super(logitsFn, x0, config);
     const p = (this.params = paramsFor(config, 'pgd-bisect'));
     this.eps = p.epsMax;
+    this.evalEps = p.epsMax;
     const rounds = 2 + Math.max(bisections(p.epsLow, p.epsMid, p.tolLow), bisections(p.epsMid, p.epsMax, p.tolHigh));
     this.maxSteps = rounds * p.stepsPerEps;
   }
@@ -51,7 +54,7 @@ export class PgdBisectRun extends BaseRun {
   }
 
   protected currentEps(): number {
-    return this.eps;
+    return this.evalEps;
   }
 
   protected needsGrad(): boolean {
@@ -67,6 +70,7 @@ export class PgdBisectRun extends BaseRun {
     const grad = roundStart ? this.cleanGrad! : ev.grad!;
     const { alpha } = this.params;
     this.sub = roundStart ? 0 : this.sub + 1;
+    this.evalEps = this.eps;
     return tf.tidy(() => {
       const from = roundStart ? tf.zerosLike(this.x0) : this.delta!;
       return clipToBox(this.x0, projectL2Ball(from.add(normalizeL2(grad).mul(alpha)), this.eps));
