@@ -106,7 +106,10 @@ function connect(overrides: Partial<HostDeps> = {}) {
   let lost: ((reason: string) => void) | undefined;
   const deps: HostDeps = {
     initBackend: async (wanted) => ({ backend: wanted ?? 'cpu', adapter: '', fellBack: false, reasons: [] }),
-    onGpuDeviceLost: (cb) => (lost = cb),
+    onGpuDeviceLost: (cb) => {
+      lost = cb;
+      return () => (lost = undefined);
+    },
     loadClassifier: async (source) => {
       if (source.kind !== 'catalogue') throw new Error(`Cannot open "${source.kind}" in this test.`);
       if (source.id === 'broken') throw new Error('The file "model.json" is not a TF.js model.');

@@ -27,8 +27,11 @@ export type BackendStatus = Omit<StatusResponse, 'type' | 'requestId'>;
 
 export interface HostDeps {
   initBackend(wanted?: BackendName): Promise<BackendStatus>;
-  /** Registers a callback for a lost GPU device; absent where the backend cannot lose one. */
-  onGpuDeviceLost?(callback: (reason: string) => void): void;
+  /**
+   * Watches the running backend's GPU device (called after every backend start); returns a
+   * function that stops watching. A no-op where the backend has no device.
+   */
+  onGpuDeviceLost?(callback: (reason: string) => void): () => void;
   loadClassifier(source: ModelSource, onProgress: (fraction: number) => void): Promise<Classifier>;
   createAttack(classifier: Classifier, x0: tf.Tensor4D, config: AttackConfig): AttackRun | Promise<AttackRun>;
 }
@@ -67,7 +70,15 @@ export class WorkerHost {
   ) {
     port.addEventListener('message', (event) => void this.receive(event.data));
     port.start?.();
-    deps.onGpuDeviceLost?.((reason) => void this.recoverFromLostDevice(reason));
+  }
+
+  private stopWatchingDevice: (() => void) | null = null;
+
+  private async startBackend(wanted?: BackendName): Promise<BackendStatus> {
+    const status = await this.deps.initBackend(wanted);
+    this.stopWatchingDevice?.();
+    this.stopWatchingDevice = this.deps.onGpuDeviceLost?.((reason) => void this.recoverFromLostDevice(reason)) ?? null;
+    return status;
   }
 
   /** The current image's human map, for code that computes alignment next to the run. */
@@ -99,7 +110,7 @@ export class WorkerHost {
     switch (r.type) {
       case 'init': {
         const before = this.status?.backend;
-        this.status = await this.deps.initBackend(r.backend);
+        this.status = await this.startBackend(r.backend);
         if (before && before !== this.status.backend) await this.moveToNewBackend();
         this.post({ type: 'status', requestId: r.requestId, ...this.status });
         return;
@@ -325,7 +336,7 @@ export class WorkerHost {
     });
     try {
       const wanted = this.status?.backend === 'webgpu' ? 'webgl' : undefined;
-      this.status = await this.deps.initBackend(wanted);
+      this.status = await this.startBackend(wanted);
       this.status = { ...this.status, fellBack: true, reasons: [...this.status.reasons, `The GPU device was lost: ${reason}.`] };
       this.image = null; // its tensor lived on the lost device; the UI sends the image again
       this.retired = [];
