@@ -21,7 +21,7 @@ function randomiseBatchNorms(model: tf.LayersModel, seed = 1): void {
 }
 
 function expectMatchesLayersModel(model: tf.LayersModel, inputShape: number[], logitsLayer?: string) {
-  const x = tf.randomUniform([2, ...inputShape], -1, 1, 'float32', 9) as tf.Tensor4D;
+  const x = tf.randomUniform([2, ...inputShape] as [number, number, number, number], -1, 1, 'float32', 9) as tf.Tensor4D;
   const before = tf.memory().numTensors;
   const raw = layersModelToRaw(model, { logitsLayer });
   const got = raw.predict(x);
