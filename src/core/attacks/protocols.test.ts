@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { configForProtocol, HUMAN_CEILING, PROTOCOL_IDS, PROTOCOLS } from './protocols';
+
+describe('protocol presets (METHOD §6)', () => {
+  it('fill attack, steps, read-out, map convention and ceiling as the method states', () => {
+    const rows = PROTOCOL_IDS.map((id) => PROTOCOLS[id]).map((p) => [p.id, p.attack, p.steps, p.readout, p.mapConvention, p.humanCeiling]);
+    expect(rows).toEqual([
+      ['interactive', 'fmn', 100, '1000-class', 'mean', null],
+      ['2025-corrected', 'fmn', 1000, 'binary', 'max', 0.65753],
+      ['2025-published', 'fmn-as-published', 1000, 'binary', 'max', 0.65753],
+      ['2023', 'pgd-bisect', 0, '1000-class', 'mean', null],
+    ]);
+    expect(HUMAN_CEILING).toBe(0.65753);
+  });
+
+  it('only the as-published preset is marked as reproducing the published bug', () => {
+    expect(PROTOCOL_IDS.map((id) => PROTOCOLS[id]).filter((p) => p.reproducesPublishedBug).map((p) => p.id)).toEqual(['2025-published']);
+  });
+
+  it('give configs that record their protocol and let overrides win', () => {
+    const c = configForProtocol('2025-corrected', { label: 281, previewSize: 0 });
+    expect(c).toMatchObject({ attack: 'fmn', steps: 1000, readout: 'binary', protocol: '2025-corrected', label: 281, previewSize: 0 });
+  });
+});
