@@ -1,0 +1,12 @@
+export { crc32c, maskedCrc32c } from './crc32c';
+export { readTfRecords, readTfRecordAt, TfRecordError, type TfRecord, type TfRecordReadOptions, type TfRecordSource } from './tfrecord';
+export { encodeTfRecords } from './tfrecordWriter';
+export { parseExample, encodeExample, type Feature, type Features } from './example';
+export {
+  readClickmeShard,
+  parseClickmeExample,
+  decodeClickmeRecord,
+  type ClickmeRecordRaw,
+  type ClickmeSample,
+  type ClickmeShardOptions,
+} from './clickmeShard';
