@@ -63,6 +63,12 @@ async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): 
   let built: KerasLayersModel;
   try {
     built = await readKerasLayersModel(h5.file, fileName, onProgress);
+  } catch (e) {
+    if (e instanceof KerasH5ImportError) throw e;
+    // h5wasm reports damage found while reading (a truncated file opens fine) as plain Errors.
+    throw new KerasH5ImportError(`The file "${fileName}" could not be read; it looks truncated or damaged (HDF5 said: "${(e as Error).message}").`, {
+      cause: e,
+    });
   } finally {
     h5.close();
   }
