@@ -43,10 +43,10 @@ export class DeepFoolRun extends BaseRun {
     this.candidates ??= await this.pickCandidates();
     const cands = this.candidates;
     let jac: tf.Tensor[];
+    let diffs: tf.Tensor1D | null = null;
     try {
       jac = tf.tidy(() => {
         const x = this.x0.add(delta).tile([cands.length, 1, 1, 1]) as tf.Tensor4D;
-        let diffs: tf.Tensor1D | null = null;
         const { grad } = tf.valueAndGrad((xs: tf.Tensor4D) => {
           const r = applyReadout(this.logitsFn(xs), this.config.readout);
           const pick = tf.oneHot(tf.tensor1d(cands, 'int32'), r.shape[1]);
@@ -60,6 +60,7 @@ export class DeepFoolRun extends BaseRun {
         return [packed, grad];
       });
     } catch (err) {
+      (diffs as tf.Tensor1D | null)?.dispose();
       throw asNoGradientError(err);
     }
     const [packed, grads] = jac;

@@ -84,13 +84,13 @@ export class Evaluator {
   async evaluate(delta: tf.Tensor4D, withGrad: boolean): Promise<Evaluation> {
     const previewShape = this.previewShape(delta);
     let outputs: tf.Tensor[];
+    let kept: tf.Tensor1D | null = null;
     try {
       outputs = tf.tidy(() => {
         const x = this.x0.add(delta) as tf.Tensor4D;
         let info: tf.Tensor1D;
         let g: tf.Tensor4D | null = null;
         if (withGrad) {
-          let kept: tf.Tensor1D | null = null;
           const { grad: gx } = tf.valueAndGrad((xi: tf.Tensor4D) => {
             const out = this.infoAndObjective(xi);
             kept = tf.keep(out.info);
@@ -109,6 +109,7 @@ export class Evaluator {
         return g ? [packedAll, g] : [packedAll];
       });
     } catch (err) {
+      (kept as tf.Tensor1D | null)?.dispose();
       throw asNoGradientError(err);
     }
     const packed = outputs[0];
@@ -145,9 +146,26 @@ export class Evaluator {
   }
 }
 
+interface EngineTapeState {
+  state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+}
+
+/**
+ * tfjs 4.22's engine.gradients throws "Cannot compute gradient" after the forward pass without
+ * freeing the tensors its tape saved for the backward pass (it frees them only on success), and
+ * the next gradient call drops the tape: free them here, unless a gradient is still being taken.
+ */
+function releaseAbandonedTape(): void {
+  const { state } = tf.engine() as unknown as EngineTapeState;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
+}
+
 /** tfjs reports a missing gradient path in several ways; give the user one clear message. */
 export function asNoGradientError(err: unknown): unknown {
   const message = err instanceof Error ? err.message : String(err);
+  releaseAbandonedTape();
   if (/Cannot compute gradient|gradient function not found|not registered for backend/i.test(message)) {
     return new NoGradientError(
       `The model gives no gradient with respect to its input, so it cannot be attacked (${message}). ` +
