@@ -1,0 +1,67 @@
+/** The batch controller as the browser builds it: a worker of its own, samples over fetch, IndexedDB. */
+import { cropResize } from '../../core/image/resize';
+import { decodeImageFile } from '../../core/image/decode';
+import { loadSamples } from '../gallery/samples';
+import { sessionStore } from '../state/sessionStore';
+import { openResultsStore } from '../storage/resultsStore';
+import { WorkerClient, type PortLike } from '../../worker/client';
+import { BatchController, type BatchWorkerHandle } from './batchController';
+import type { BatchSample } from './batchRunner';
+
+export class SampleLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SampleLoadError';
+  }
+}
+
+async function fetchBlob(url: string, what: string): Promise<Blob> {
+  const res = await fetch(url);
+  if (!res.ok) throw new SampleLoadError(`Could not fetch ${what} from ${url} (HTTP ${res.status}).`);
+  return res.blob();
+}
+
+async function loadSample(imageId: string, size: number): Promise<BatchSample> {
+  const sample = (await loadSamples()).find((s) => s.id === imageId);
+  if (!sample) throw new SampleLoadError(`There is no sample image "${imageId}" in the gallery.`);
+  if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
+  const image = await decodeImageFile(await fetchBlob(sample.imageUrl, `the image of "${imageId}"`), 3, sample.imageUrl);
+  // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
+  const heatmap = sample.heatmapUrl
+    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size)
+    : null;
+  return { pixels: cropResize(image, size).data, heatmap, label: sample.label };
+}
+
+async function createWorker(): Promise<BatchWorkerHandle> {
+  const w = new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope-batch' });
+  const client = new WorkerClient(w as unknown as PortLike);
+  try {
+    const status = await client.init(sessionStore.getState().forcedBackend ?? undefined);
+    return {
+      worker: client,
+      backend: status.backend,
+      dispose: () => {
+        client.close();
+        w.terminate();
+      },
+    };
+  } catch (e) {
+    client.close();
+    w.terminate();
+    throw e;
+  }
+}
+
+let instance: BatchController | null = null;
+
+/** The page's one batch controller, shared by the batch and scatter views. */
+export function batchController(): BatchController {
+  instance ??= new BatchController({
+    openStore: () => openResultsStore(),
+    createWorker,
+    loadSample,
+    locks: typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null,
+  });
+  return instance;
+}
