@@ -76,9 +76,32 @@ export function elementCount(shape: number[]): number {
 }
 
 /**
- * Decodes the first subgraph of a .tflite file into plain objects. FlatBuffers readers do not
- * bounds-check, so a truncated or corrupt file is caught by checking every offset and every
- * constant's byte length against the file before anything is used.
+ * flatbuffers' ByteBuffer reads past its end as zeros (typed-array reads give undefined); every other
+ * read goes through these three, so checking them turns any out-of-file offset into an error.
+ */
+class CheckedByteBuffer extends flatbuffers.ByteBuffer {
+  private check(offset: number, size: number): void {
+    if (!(offset >= 0 && offset + size <= this.capacity())) {
+      throw new RangeError(`an offset points to byte ${offset} of ${this.capacity()}`);
+    }
+  }
+  override readUint8(offset: number): number {
+    this.check(offset, 1);
+    return super.readUint8(offset);
+  }
+  override readUint16(offset: number): number {
+    this.check(offset, 2);
+    return super.readUint16(offset);
+  }
+  override readInt32(offset: number): number {
+    this.check(offset, 4);
+    return super.readInt32(offset);
+  }
+}
+
+/**
+ * Decodes the first subgraph of a .tflite file into plain objects. A truncated or corrupt file is
+ * caught by bounds-checked reads and by checking every buffer's extent and every constant's byte length.
  */
 export function readTfliteGraph(bytes: Uint8Array, fileName: string): TfliteGraph {
   if (bytes.length < 8) {
@@ -92,8 +115,9 @@ export function readTfliteGraph(bytes: Uint8Array, fileName: string): TfliteGrap
       `${fileName} is not a TFLite model: its FlatBuffer identifier is "${found}" where a .tflite file has "${IDENTIFIER}".`,
     );
   }
-  // The generated accessors view vectors as Int32Array/Float32Array, which needs aligned storage.
-  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  // The generated accessors view vectors as Int32Array/Float32Array over the whole ArrayBuffer: that
+  // needs aligned storage, and a view must not reach bytes beyond the file, so own the buffer.
+  const aligned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   try {
     return decode(aligned, fileName);
   } catch (err) {
@@ -107,26 +131,21 @@ export function readTfliteGraph(bytes: Uint8Array, fileName: string): TfliteGrap
 function decode(bytes: Uint8Array, fileName: string): TfliteGraph {
   const corrupt = (what: string) =>
     new TfliteImportError(`${fileName} is truncated or corrupt: ${what}.`);
-  const bb = new flatbuffers.ByteBuffer(bytes);
-  const checkTable = (pos: number, what: string) => {
-    if (!(pos >= 0 && pos + 4 <= bytes.length)) throw corrupt(`${what} lies outside the ${bytes.length}-byte file`);
-    const vtable = pos - bb.readInt32(pos);
-    if (!(vtable >= 0 && vtable + 4 <= bytes.length)) throw corrupt(`the table of ${what} lies outside the file`);
-  };
-  checkTable(bb.readUint32(0), 'the model table');
+  const bb = new CheckedByteBuffer(bytes);
   const model = Model.getRootAsModel(bb);
   if (model.version() !== 3) {
     throw new TfliteImportError(`${fileName} has TFLite schema version ${model.version()}; only version 3 is supported.`);
   }
   if (model.subgraphsLength() < 1) throw new TfliteImportError(`${fileName} holds no subgraph, so there is no model to run.`);
   const subgraph = model.subgraphs(0)!;
-  checkTable(subgraph.bb_pos, 'the main subgraph');
+
+  // Every buffer, used or not, must lie inside the file: a cut anywhere is reported.
+  for (let i = 0; i < model.buffersLength(); i++) bufferBytes(model, i, bytes, corrupt);
 
   const opNames: string[] = [];
   const opCodes: BuiltinOperator[] = [];
   for (let i = 0; i < model.operatorCodesLength(); i++) {
     const oc = model.operatorCodes(i)!;
-    checkTable(oc.bb_pos, `operator code ${i}`);
     // Files before schema 3a only fill the byte-sized deprecated field; newer ones fill both.
     const code = Math.max(oc.deprecatedBuiltinCode(), oc.builtinCode()) as BuiltinOperator;
     opCodes.push(code);
@@ -137,7 +156,6 @@ function decode(bytes: Uint8Array, fileName: string): TfliteGraph {
   const tensors: TfliteTensor[] = [];
   for (let i = 0; i < subgraph.tensorsLength(); i++) {
     const t = subgraph.tensors(i)!;
-    checkTable(t.bb_pos, `tensor ${i}`);
     const shape = Array.from(t.shapeArray() ?? []);
     if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw corrupt(`tensor ${i} has the shape [${shape}]`);
     if (t.sparsity()) {
@@ -152,7 +170,8 @@ function decode(bytes: Uint8Array, fileName: string): TfliteGraph {
         axis: q.quantizedDimension(),
       };
     }
-    const data = bufferBytes(model, t.buffer(), bytes, corrupt);
+    // Buffer 0 is the shared empty buffer of every activation.
+    const data = t.buffer() === 0 ? undefined : bufferBytes(model, t.buffer(), bytes, corrupt);
     if (data && data.length > 0) {
       const width = BYTES_PER_ELEMENT[tensor.type];
       if (width !== undefined && data.length !== width * elementCount(shape)) {
@@ -172,7 +191,6 @@ function decode(bytes: Uint8Array, fileName: string): TfliteGraph {
   const operators: TfliteOperator[] = [];
   for (let i = 0; i < subgraph.operatorsLength(); i++) {
     const op = subgraph.operators(i)!;
-    checkTable(op.bb_pos, `operator ${i}`);
     const codeIndex = op.opcodeIndex();
     if (codeIndex >= opCodes.length) throw corrupt(`operator ${i} uses operator code ${codeIndex} of ${opCodes.length}`);
     operators.push({
@@ -200,7 +218,6 @@ function bufferBytes(
   bytes: Uint8Array,
   corrupt: (what: string) => Error,
 ): Uint8Array | undefined {
-  if (index === 0) return undefined;
   if (index >= model.buffersLength()) throw corrupt(`a tensor refers to buffer ${index} of ${model.buffersLength()}`);
   const buffer = model.buffers(index)!;
   // Schema 3c keeps large buffers after the FlatBuffer, addressed by offset and size.
