@@ -1,5 +1,7 @@
-import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
+import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { KerasH5ImportError } from './errors';
+
+type H5wasm = typeof import('h5wasm').default;
 
 /** The parts of Emscripten's FS that h5wasm exposes and this module uses. */
 interface EmscriptenFs {
@@ -13,9 +15,11 @@ interface EmscriptenFs {
   filesystems: Record<string, unknown>;
 }
 
-export async function h5Fs(): Promise<EmscriptenFs> {
+/** h5wasm embeds its 4 MB wasm in JavaScript: it is loaded on the first HDF5 file, not with the app. */
+export async function loadH5wasm(): Promise<{ h5wasm: H5wasm; fs: EmscriptenFs }> {
+  const h5wasm = (await import('h5wasm')).default;
   const module = await h5wasm.ready;
-  return module.FS as unknown as EmscriptenFs;
+  return { h5wasm, fs: module.FS as unknown as EmscriptenFs };
 }
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -34,7 +38,7 @@ export interface OpenH5 {
 
 let nextId = 0;
 
-function openAt(path: string, fileName: string, release: () => void): OpenH5 {
+function openAt(h5wasm: H5wasm, path: string, fileName: string, release: () => void): OpenH5 {
   let file: H5File;
   try {
     file = new h5wasm.File(path, 'r');
@@ -58,10 +62,10 @@ function openAt(path: string, fileName: string, release: () => void): OpenH5 {
  * buffer instead of copying it, so the file is held once; HDF5 then reads datasets out of it.
  */
 export async function openH5Bytes(bytes: Uint8Array, fileName: string): Promise<OpenH5> {
-  const fs = await h5Fs();
+  const { h5wasm, fs } = await loadH5wasm();
   const path = `/alignscope-h5-${nextId++}.h5`;
   fs.writeFile(path, bytes, { canOwn: true });
-  return openAt(path, fileName, () => fs.unlink(path));
+  return openAt(h5wasm, path, fileName, () => fs.unlink(path));
 }
 
 /**
@@ -70,7 +74,7 @@ export async function openH5Bytes(bytes: Uint8Array, fileName: string): Promise<
  * exists only inside a Web Worker (FileReaderSync), which is where AlignScope loads models.
  */
 export async function openH5Blob(blob: Blob, fileName: string): Promise<OpenH5> {
-  const fs = await h5Fs();
+  const { h5wasm, fs } = await loadH5wasm();
   const dir = `/alignscope-blob-${nextId++}`;
   fs.mkdir(dir);
   try {
@@ -82,20 +86,23 @@ export async function openH5Blob(blob: Blob, fileName: string): Promise<OpenH5> 
       { cause: e },
     );
   }
-  return openAt(`${dir}/model.h5`, fileName, () => {
+  return openAt(h5wasm, `${dir}/model.h5`, fileName, () => {
     fs.unmount(dir);
     fs.rmdir(dir);
   });
 }
 
+const isGroup = (e: Entity | null): e is Group => (e as Group | null)?.type === 'Group';
+const isDataset = (e: Entity | null): e is Dataset => (e as Dataset | null)?.type === 'Dataset';
+
 export function getGroup(parent: Group, path: string): Group | undefined {
   const entity = parent.get(path);
-  return entity instanceof Group ? entity : undefined;
+  return isGroup(entity) ? entity : undefined;
 }
 
 export function getDataset(parent: Group, path: string): Dataset | undefined {
   const entity = parent.get(path);
-  return entity instanceof Dataset ? entity : undefined;
+  return isDataset(entity) ? entity : undefined;
 }
 
 const decoder = new TextDecoder();

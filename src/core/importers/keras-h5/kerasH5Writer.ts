@@ -1,5 +1,5 @@
-import h5wasm, { Group } from 'h5wasm';
-import { h5Fs } from './hdf5';
+import type { Group } from 'h5wasm';
+import { loadH5wasm } from './hdf5';
 
 /**
  * Writes Keras 2 style .h5 files (the layout of keras.Model.save / h5py), so tests can make
@@ -50,7 +50,7 @@ function ensureGroup(root: Group, path: string): Group {
 let nextId = 0;
 
 export async function writeKerasH5(contents: KerasH5Contents): Promise<Uint8Array> {
-  const fs = await h5Fs();
+  const { h5wasm, fs } = await loadH5wasm();
   const path = `/alignscope-fixture-${nextId++}.h5`;
   // Keras' model_config attributes pass HDF5's compact 64 kB header limit; 'latest' allows dense attributes.
   const f = new h5wasm.File(path, 'w', { libver: 'latest' });
