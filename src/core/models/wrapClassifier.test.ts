@@ -74,7 +74,7 @@ describe('wrapClassifier', () => {
     const p = c.probs(x);
     const l = c.logits(x);
     expect(tf.memory().numTensors).toBe(before + 4); // mean and 1/std constants, p, l
-    const pv = await p.data();
+    const pv = (await p.data()) as Float32Array;
     expect(pv.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
     // Neighbouring logits differ by 1, so p[j+1]/p[j] = e (checked at the top, where nothing underflows).
     expect(pv[999] / pv[998]).toBeCloseTo(Math.E, 4);
