@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasAssets, readAsset } from '../../../test/assets';
 import { useBackend } from '../../../test/backend';
+import { pickImporter } from '../../models/importers';
 import type { RawModel } from '../../models/types';
 import { KerasH5ImportError } from './errors';
 import { fixtureWeights, functionalConfig, randomArray, seeded, type LayerSpec } from './kerasFixtures';
@@ -104,6 +105,11 @@ describe('bad Keras files', () => {
     expect(kerasH5Importer.match(new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), 'model.bin')).toBe(true);
     expect(kerasH5Importer.match(new Uint8Array(8), 'vgg16_harmonized.h5')).toBe(true);
     expect(kerasH5Importer.match(new TextEncoder().encode('{"modelTopology": {}}'), 'model.json')).toBe(false);
+  });
+
+  it('is the importer the app picks for HDF5 files', () => {
+    const head = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(pickImporter(head, 'resnet50v2_harmonized.h5')).toBe(kerasH5Importer);
   });
 
   it('refuses a file that is not HDF5', async () => {
