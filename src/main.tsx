@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App';
+import { SessionController } from './ui/state/sessionController';
+import { loadSamples } from './ui/gallery/samples';
+import { readStartParams, writeStartParams } from './ui/urlParams';
+import { WorkerClient, type PortLike } from './worker/client';
+import { CATALOGUE } from './core/models/catalogue';
+import './ui/theme.css';
+
+const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope' });
+const client = new WorkerClient(worker as unknown as PortLike);
+const controller = new SessionController({
+  client,
+  samples: () => loadSamples(),
+  defaultModelId: CATALOGUE[0].id,
+  writeUrl: (update) => {
+    const search = writeStartParams(location.search, update);
+    history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App controller={controller} search={location.search} />
+  </StrictMode>,
+);
+void controller.start(readStartParams(location.search));

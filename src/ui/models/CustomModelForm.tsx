@@ -1,0 +1,104 @@
+import { useState, type FormEvent } from 'react';
+import { NORMALIZATION_NAMES, normalizationPreset, type NormalizationName } from '../../core/models/normalizations';
+import type { ModelOverrides } from '../../worker/protocol';
+import { useController } from '../state/sessionContext';
+import { FileDrop } from '../gallery/FileDrop';
+
+const ACCEPT = '.json,.bin,.tflite,.h5,.hdf5,.keras,.onnx,application/json,application/octet-stream';
+
+/** Form state: empty strings mean "detect from the file". */
+export interface OverrideFields {
+  normalization: NormalizationName | '';
+  inputSize: string;
+  classes: '' | '1000' | '1001';
+  logitsLayer: string;
+  timmName: string;
+}
+
+/** Turns the form into what the worker needs; only the fields the user filled in are stated. */
+export function toOverrides(f: OverrideFields): ModelOverrides {
+  const o: ModelOverrides = {};
+  if (f.normalization) {
+    o.normalization = normalizationPreset(f.normalization);
+    o.normalizationName = f.normalization;
+  }
+  const size = Number(f.inputSize);
+  if (f.inputSize.trim() && Number.isInteger(size) && size > 0) o.inputSize = size;
+  if (f.classes) {
+    o.numOutputs = Number(f.classes);
+    o.classOffset = f.classes === '1001' ? 1 : 0;
+  }
+  if (f.logitsLayer.trim()) o.logitsLayer = f.logitsLayer.trim();
+  if (f.timmName.trim()) o.timmName = f.timmName.trim();
+  return o;
+}
+
+const EMPTY: OverrideFields = { normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '' };
+
+/** A model from a URL or from files (model.json + weights, .tflite, .h5, .onnx), with what the file cannot say. */
+export function CustomModelForm() {
+  const controller = useController();
+  const [fields, setFields] = useState<OverrideFields>(EMPTY);
+  const [url, setUrl] = useState('');
+  const set = <K extends keyof OverrideFields>(key: K, value: OverrideFields[K]) => setFields((f) => ({ ...f, [key]: value }));
+  const submitUrl = (e: FormEvent) => {
+    e.preventDefault();
+    if (url.trim()) void controller.loadModelFromUrl(url.trim(), toOverrides(fields));
+  };
+  return (
+    <details className="custom-model">
+      <summary>Your own model</summary>
+      <FileDrop
+        label="Model files"
+        hint="model.json with its weight files, or one .tflite / .h5 / .onnx"
+        accept={ACCEPT}
+        multiple
+        testId="model-upload"
+        onFiles={(files) => void controller.loadModelFromFiles(files, toOverrides(fields))}
+      />
+      <form onSubmit={submitUrl} className="url-form">
+        <label className="field">
+          <span>…or a URL</span>
+          <input type="url" placeholder="https://…/model.json" value={url} onChange={(e) => setUrl(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!url.trim()}>
+          Load
+        </button>
+      </form>
+      <fieldset>
+        <legend>Settings (leave empty to detect)</legend>
+        <label className="field">
+          <span>Preprocessing</span>
+          <select value={fields.normalization} onChange={(e) => set('normalization', e.target.value as OverrideFields['normalization'])}>
+            <option value="">detect / [-1,1]</option>
+            {NORMALIZATION_NAMES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Input size (px)</span>
+          <input inputMode="numeric" placeholder="from the file" value={fields.inputSize} onChange={(e) => set('inputSize', e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Classes</span>
+          <select value={fields.classes} onChange={(e) => set('classes', e.target.value as OverrideFields['classes'])}>
+            <option value="">detect</option>
+            <option value="1000">1000 (ImageNet)</option>
+            <option value="1001">1001 (background at 0)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Logits layer</span>
+          <input placeholder="detect (e.g. conv_preds)" value={fields.logitsLayer} onChange={(e) => set('logitsLayer', e.target.value)} />
+        </label>
+        <label className="field">
+          <span>timm name</span>
+          <input placeholder="optional, joins the scatter" value={fields.timmName} onChange={(e) => set('timmName', e.target.value)} />
+        </label>
+      </fieldset>
+    </details>
+  );
+}

@@ -1,0 +1,238 @@
+/**
+ * What the session's buttons do: talks to the worker through the client and records the outcome
+ * in the session store. Operations run one after another, so a model load and an image change
+ * never interleave; a failure leaves the previous model and image in place and shows an error.
+ */
+import { cropResize } from '../../core/image/resize';
+import { decodeImageFile } from '../../core/image/decode';
+import type { FloatImage } from '../../core/image/types';
+import type { WorkerClient } from '../../worker/client';
+import type { BackendName, ModelOverrides, ModelSource } from '../../worker/protocol';
+import { sessionStore, type ImageSelection, type ModelInput } from './sessionStore';
+import type { StartParams } from '../urlParams';
+
+/** A gallery entry: where its picture (and human map) can be fetched from. */
+export interface SampleRef {
+  id: string;
+  name: string;
+  kind: 'clickme' | 'photo';
+  imageUrl: string;
+  heatmapUrl?: string;
+  label?: number;
+}
+
+export interface SessionControllerDeps {
+  client: WorkerClient;
+  /** The gallery, resolved once at start. */
+  samples: () => Promise<SampleRef[]>;
+  defaultModelId: string;
+  /** Updates the address bar; absent in tests. */
+  writeUrl?: (update: Partial<Record<'model' | 'image' | 'backend', string | null>>) => void;
+  fetchImpl?: typeof fetch;
+}
+
+export class SessionController {
+  private queue: Promise<unknown> = Promise.resolve();
+  private samplesCache: Promise<SampleRef[]> | null = null;
+
+  constructor(private readonly deps: SessionControllerDeps) {
+    deps.client.onStatus((status) => sessionStore.getState().setStatus(status));
+    deps.client.onError((error) => {
+      sessionStore.getState().showError(error.message, error.code);
+      // After a lost device the worker reloads the model but needs the image again.
+      if (error.code === 'gpu-lost') void this.enqueue(async () => void (await this.sendImage()));
+    });
+  }
+
+  get client(): WorkerClient {
+    return this.deps.client;
+  }
+
+  samples(): Promise<SampleRef[]> {
+    this.samplesCache ??= this.deps.samples();
+    return this.samplesCache;
+  }
+
+  /** Starts the backend, the default (or URL-given) model and image, then predicts. */
+  start(params: StartParams): Promise<void> {
+    const store = sessionStore.getState();
+    if (params.badBackend) {
+      store.addNotice(`The URL asks for backend "${params.badBackend}", which is not one of webgpu, webgl, wasm, cpu; choosing automatically.`);
+    }
+    if (params.backend) store.setForcedBackend(params.backend);
+    return this.enqueue(async () => {
+      sessionStore.getState().setStatus(await this.deps.client.init(params.backend));
+      await this.loadModel({ kind: 'catalogue', id: params.model ?? this.deps.defaultModelId }, params.model ?? this.deps.defaultModelId);
+      const samples = await this.samples();
+      const sample = (params.image && samples.find((s) => s.id === params.image)) || samples[0];
+      if (params.image && sample?.id !== params.image) {
+        sessionStore.getState().showError(`There is no sample image "${params.image}"; showing "${sample?.name}" instead.`, 'bad-request');
+      }
+      if (sample) await this.openSample(sample);
+    });
+  }
+
+  forceBackend(backend: BackendName | null): Promise<void> {
+    sessionStore.getState().setForcedBackend(backend);
+    this.deps.writeUrl?.({ backend });
+    return this.enqueue(async () => {
+      sessionStore.getState().setStatus(await this.deps.client.init(backend ?? undefined));
+      await this.predict();
+    });
+  }
+
+  selectCatalogueModel(id: string): Promise<void> {
+    return this.enqueue(() => this.loadModel({ kind: 'catalogue', id }, id));
+  }
+
+  loadModelFromUrl(url: string, overrides?: ModelOverrides): Promise<void> {
+    return this.enqueue(() => this.loadModel({ kind: 'url', url, overrides }, null));
+  }
+
+  loadModelFromFiles(files: File[], overrides?: ModelOverrides): Promise<void> {
+    return this.enqueue(async () => {
+      const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      await this.loadModel({ kind: 'files', files: read, overrides }, null);
+    });
+  }
+
+  selectSample(sample: SampleRef): Promise<void> {
+    return this.enqueue(() => this.openSample(sample));
+  }
+
+  uploadImage(file: File): Promise<void> {
+    return this.enqueue(async () => {
+      const image = await decodeImageFile(file, 3, file.name);
+      await this.showImage({
+        id: `upload:${file.name}`,
+        name: file.name,
+        kind: 'upload',
+        displayUrl: URL.createObjectURL(file),
+        image,
+      });
+    });
+  }
+
+  /** A human importance map for the current image (any size; it is cropped and resized like the image). */
+  uploadHeatmap(file: File): Promise<void> {
+    return this.enqueue(async () => {
+      const current = sessionStore.getState().image;
+      if (!current) throw new Error('Pick an image before adding a heatmap for it.');
+      const heatmap = await decodeImageFile(file, 1, file.name);
+      checkSameAspect(current.image, heatmap, file.name);
+      await this.showImage({ ...current, heatmap, heatmapOrigin: 'user' });
+    });
+  }
+
+  refreshPredictions(): Promise<void> {
+    return this.enqueue(() => this.predict());
+  }
+
+  /** Runs fn after everything queued before it; reports its failure in the store and swallows it. */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(fn).catch((e: unknown) => {
+      const err = e as Error & { code?: string };
+      sessionStore.getState().showError(err.message || String(e), err.code);
+    });
+    this.queue = next;
+    return next;
+  }
+
+  private async loadModel(source: ModelSource, modelId: string | null): Promise<void> {
+    const store = sessionStore.getState();
+    const name = source.kind === 'catalogue' ? source.id : source.kind === 'url' ? source.url : source.files[0]?.name ?? 'model';
+    store.setModelLoading({ name, fraction: 0 });
+    try {
+      const info = await this.deps.client.loadModel(source, (fraction) =>
+        sessionStore.getState().setModelLoading({ name, fraction }),
+      );
+      sessionStore.getState().setModel(info, modelId);
+      if (modelId) this.deps.writeUrl?.({ model: modelId });
+    } finally {
+      sessionStore.getState().setModelLoading(null);
+    }
+    await this.sendImage();
+  }
+
+  private async openSample(sample: SampleRef): Promise<void> {
+    const fetchImpl = this.deps.fetchImpl ?? fetch;
+    const [image, heatmap] = await Promise.all([
+      fetchPicture(fetchImpl, sample.imageUrl, 3),
+      sample.heatmapUrl ? fetchPicture(fetchImpl, sample.heatmapUrl, 1) : Promise.resolve(undefined),
+    ]);
+    await this.showImage({
+      id: sample.id,
+      name: sample.name,
+      kind: sample.kind,
+      displayUrl: sample.imageUrl,
+      image,
+      heatmap,
+      heatmapOrigin: heatmap ? 'clickme' : undefined,
+      label: sample.label,
+    });
+    this.deps.writeUrl?.({ image: sample.id });
+  }
+
+  /** Makes `selection` the current image, but only once the worker has accepted it. */
+  private async showImage(selection: ImageSelection): Promise<void> {
+    const previous = sessionStore.getState().image;
+    const input = await this.sendImage(selection);
+    sessionStore.getState().setImage(selection);
+    if (previous?.kind === 'upload' && previous.displayUrl !== selection.displayUrl) URL.revokeObjectURL(previous.displayUrl);
+    if (input) await this.predict();
+  }
+
+  /** Crops the image to the model's size and sends it; the store keeps its own copy of the pixels. */
+  private async sendImage(selection = sessionStore.getState().image): Promise<ModelInput | null> {
+    const info = sessionStore.getState().modelInfo;
+    if (!selection || !info) return null;
+    const input = modelInputFor(selection, info.inputSize);
+    await this.deps.client.setImage(input.pixels.slice(), input.size, input.heatmap?.slice(), input.imageId);
+    sessionStore.getState().setModelInput(input);
+    if (selection === sessionStore.getState().image) await this.predict();
+    return input;
+  }
+
+  private async predict(): Promise<void> {
+    const store = sessionStore.getState();
+    if (!store.modelInfo || !store.modelInput) return;
+    store.setPredicting(true);
+    try {
+      store.setPredictions(await this.deps.client.predict());
+    } finally {
+      sessionStore.getState().setPredicting(false);
+    }
+  }
+}
+
+/** The one crop-and-resize path (METHOD §1) for the picture and its map. */
+export function modelInputFor(selection: ImageSelection, size: number): ModelInput {
+  const pixels = cropResize(selection.image, size).data;
+  const heatmap = selection.heatmap ? cropResize(selection.heatmap, size).data : undefined;
+  return { imageId: selection.id, size, pixels, heatmap };
+}
+
+function checkSameAspect(image: FloatImage, heatmap: FloatImage, name: string): void {
+  const a = image.width / image.height;
+  const b = heatmap.width / heatmap.height;
+  if (Math.abs(a - b) > 0.02 * Math.max(a, b)) {
+    throw new Error(
+      `The heatmap "${name}" is ${heatmap.width}×${heatmap.height} but the image is ${image.width}×${image.height}: ` +
+        `a map must have the image's proportions to line up with it.`,
+    );
+  }
+}
+
+async function fetchPicture(fetchImpl: typeof fetch, url: string, channels: 1 | 3): Promise<FloatImage> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url);
+  } catch (e) {
+    throw new Error(`Could not reach the picture at "${url}" (${(e as Error).message}).`);
+  }
+  // A single-page-app server answers a missing file with index.html and status 200.
+  if (!res.ok || res.headers.get('content-type')?.startsWith('text/html')) {
+    throw new Error(`The picture at "${url}" is not on the server (HTTP ${res.status}); run "npm run assets" to fetch the samples.`);
+  }
+  return decodeImageFile(await res.blob(), channels, url.slice(url.lastIndexOf('/') + 1));
+}
