@@ -1,0 +1,35 @@
+import { test, expect, SLOW } from './fixtures';
+
+// One page load carries the whole foundation story: SwiftShader WebGPU is slow, so each extra load costs.
+test('loads on WebGPU, predicts, switches model, and survives a corrupt upload', async ({ app, page }, testInfo) => {
+  await app.open();
+  await expect(app.backend).toHaveText('webgpu', { timeout: SLOW });
+
+  const label = await app.waitForPredictions();
+  expect(label.trim()).not.toBe('');
+  const first = await app.top1();
+  expect(first.prob).toBeGreaterThan(0);
+  expect(first.prob).toBeLessThanOrEqual(1);
+  const shownImage = await app.currentImageId();
+  expect(shownImage).toBeTruthy();
+  await page.screenshot({ path: `${testInfo.project.outputDir}/screenshots/explore-1280x720.png` });
+
+  await app.selectModel('mobilenet_v1_0.75_224');
+  await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'mobilenet_v1_0.75_224', { timeout: SLOW });
+  const second = await app.waitForTop1Change(first);
+  expect(second.prob).toBeGreaterThan(0);
+
+  await app.uploadImage({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a picture') });
+  await expect(app.error).toBeVisible();
+  await expect(app.error).toContainText('broken.png');
+  expect(await app.currentImageId()).toBe(shownImage);
+  expect(await app.top1()).toEqual(second);
+});
+
+test('URL parameters pick model, image and backend', async ({ app, page }) => {
+  await app.open({ model: 'mobilenet_v1_0.25_224', image: 'coffee', backend: 'wasm' });
+  await expect(app.backend).toHaveText('wasm', { timeout: SLOW });
+  await expect(app.top1Label).toHaveText('espresso', { timeout: SLOW });
+  await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'mobilenet_v1_0.25_224');
+  expect(await app.currentImageId()).toBe('coffee');
+});
