@@ -73,3 +73,19 @@ describe('run definition in the URL', () => {
     });
   });
 });
+
+describe('merging the run into the address bar', () => {
+  it('replaces the run parameters, keeps the session’s and others, and drops run=1', async () => {
+    const { mergeRunSearch } = await import('./runDefinition');
+    const def = { ...DEFAULT_RUN_DEFINITION, attack: 'deepfool' as const, steps: 5, params: { overshoot: 0.02, candidates: 10 } };
+    const out = mergeRunSearch('?image=chelsea&model=m&tab=attack&attack=fmn&alphaMax=2&run=1', def);
+    const q = new URLSearchParams(out);
+    expect(q.get('image')).toBe('chelsea');
+    expect(q.get('model')).toBe('m');
+    expect(q.get('tab')).toBe('attack');
+    expect(q.get('attack')).toBe('deepfool');
+    expect(q.get('alphaMax')).toBeNull();
+    expect(q.get('run')).toBeNull();
+    expect(parseRunUrl(out).definition).toMatchObject({ imageId: 'chelsea', modelId: 'm', attack: 'deepfool', steps: 5 });
+  });
+});

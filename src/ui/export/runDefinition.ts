@@ -181,3 +181,20 @@ export function toAttackConfig(def: RunDefinition, label?: number): AttackConfig
     protocol: def.protocol,
   };
 }
+
+/** Parameters this module writes besides image, model and backend (which the session owns). */
+const RUN_KEYS = ['protocol', 'attack', 'steps', 'readout', 'target', 'seed', 'map', 'ceiling', 'run'];
+
+/**
+ * The current query string with the run's parameters replaced by `def`'s; image, model, backend
+ * and anything else (tab, …) are left as they are. `run=1` is dropped so a reload does not restart.
+ */
+export function mergeRunSearch(search: string, def: RunDefinition): string {
+  const current = new URLSearchParams(search);
+  const allParamKeys = new Set(Object.values(ATTACK_SPECS).flatMap((a) => a.params.map((p) => p.key)));
+  for (const key of [...current.keys()]) if (RUN_KEYS.includes(key) || allParamKeys.has(key)) current.delete(key);
+  const mine = new URLSearchParams(runDefinitionToSearch({ ...def, imageId: null, modelId: null, backend: null }));
+  for (const [k, v] of mine) current.set(k, v);
+  const s = current.toString();
+  return s ? `?${s}` : '';
+}

@@ -15,8 +15,8 @@ const inputs: RunInputs = {
 };
 const delta = { data: bestDelta, height: size, width: size, channels: 3 as const, full: true };
 const steps: RecordedStep[] = [
-  { step: 0, l2: 0, linf: 0, eps: null, loss: -2, margin: -2, isAdversarial: false, predicted: 281, bestL2: null, gradEvals: 1, top5: [], alignment: { mean: null, max: null }, delta },
-  { step: 1, l2: 0.5, linf: 0.4, eps: 0.6, loss: 0.1, margin: 0.1, isAdversarial: true, predicted: 282, bestL2: 0.5, gradEvals: 2, top5: [], alignment: { mean: 0.4, max: 0.3 }, delta },
+  { step: 0, totalSteps: 4, l2: 0, linf: 0, eps: null, loss: -2, margin: -2, isAdversarial: false, predicted: 281, bestL2: null, gradEvals: 1, top5: [], alignment: { mean: null, max: null }, delta },
+  { step: 1, totalSteps: 4, l2: 0.5, linf: 0.4, eps: 0.6, loss: 0.1, margin: 0.1, isAdversarial: true, predicted: 282, bestL2: 0.5, gradEvals: 2, top5: [], alignment: { mean: 0.4, max: 0.3 }, delta },
 ];
 const result = {
   attack: 'fmn', readout: '1000-class', label: 281, success: true, bestDelta: delta, l2: 0.5, linf: 0.4,

@@ -15,7 +15,7 @@ describe('last run persistence', () => {
       environment: { backend: 'cpu', adapter: '', modelName: 'm', imageName: 'i' },
       now: 0,
     });
-    store.getState().addStep({ step: 0, l2: 0.37, linf: 0.3, eps: null, loss: 1, margin: 1, isAdversarial: true, predicted: 4, bestL2: 0.37, gradEvals: 1, top5: [], alignment: { mean: null, max: null }, delta }, 10);
+    store.getState().addStep({ step: 0, totalSteps: 4, l2: 0.37, linf: 0.3, eps: null, loss: 1, margin: 1, isAdversarial: true, predicted: 4, bestL2: 0.37, gradEvals: 1, top5: [], alignment: { mean: null, max: null }, delta }, 10);
     const snap = snapshotOf(store.getState(), 123);
     expect('labelName' in snap.inputs!).toBe(false);
     expect(await loadLastRun(factory)).toBeNull();

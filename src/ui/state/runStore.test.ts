@@ -13,7 +13,7 @@ import {
 const delta = { data: new Float32Array(3), height: 1, width: 1, channels: 3 as const, full: true };
 function step(i: number, l2: number, adv: boolean, bestL2: number | null): RecordedStep {
   return {
-    step: i, l2, linf: l2, eps: null, loss: 0, margin: adv ? 1 : -1, isAdversarial: adv, predicted: adv ? 2 : 1,
+    step: i, totalSteps: 4, l2, linf: l2, eps: null, loss: 0, margin: adv ? 1 : -1, isAdversarial: adv, predicted: adv ? 2 : 1,
     bestL2, gradEvals: i + 1, top5: [], alignment: { mean: 0.1 * i, max: null }, delta,
   };
 }

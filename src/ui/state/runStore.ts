@@ -22,6 +22,8 @@ export interface StepAlignment {
 /** What the visualiser keeps of a step: the report's scalars, its alignment, and δ for replay. */
 export interface RecordedStep {
   step: number;
+  /** The run's step budget as the engine reported it (an upper bound for pgd-bisect). */
+  totalSteps: number;
   l2: number;
   linf: number;
   eps: number | null;
@@ -221,6 +223,7 @@ export function displayedAlignment(a: StepAlignment | null, convention: 'mean' |
 export function recordStep(report: StepReport, alignment: StepAlignment, delta: DeltaImage): RecordedStep {
   return {
     step: report.step,
+    totalSteps: report.totalSteps,
     l2: report.l2,
     linf: report.linf,
     eps: report.eps ?? null,

@@ -1,0 +1,105 @@
+import { useEffect, useRef } from 'react';
+import { useController } from '../state/sessionContext';
+import { sessionStore } from '../state/sessionStore';
+import { runStore } from '../state/runStore';
+import { mergeRunSearch, parseRunUrl } from '../export/runDefinition';
+import { loadLastRun } from '../export/runPersistence';
+import { AlignmentPanel } from '../alignment/AlignmentPanel';
+import { AttackControls } from './AttackControls';
+import { ExportBar } from './ExportBar';
+import { PredictionCompare } from './PredictionCompare';
+import { RunPanels } from './RunPanels';
+import { RunReadout } from './RunReadout';
+import { StepCharts } from './StepCharts';
+import { Timeline } from './Timeline';
+import { labelName, runControllerFor } from './runContext';
+import './attackView.css';
+
+/**
+ * The attack view: controls and numbers on the left; the pictures, timeline, per-step charts and
+ * predictions in the middle; the human map, attack map and map drawing below.
+ */
+
+let urlApplied = false;
+
+/** Reads the run definition from the URL once per page: `run=1` asks for a start when ready. */
+function applyUrlOnce(): boolean {
+  if (urlApplied) return false;
+  urlApplied = true;
+  const { definition, autoRun, problems } = parseRunUrl(location.search);
+  const run = runStore.getState();
+  run.setDefinition(definition);
+  run.setConvention(definition.convention);
+  run.setDivideByCeiling(definition.divideByCeiling);
+  for (const p of problems) sessionStore.getState().addNotice(p.message);
+  return autoRun;
+}
+
+export default function AttackView() {
+  const session = useController();
+  const controller = runControllerFor(session.client);
+  const root = useRef<HTMLDivElement>(null);
+
+  const start = () => {
+    try {
+      controller.start();
+    } catch (e) {
+      sessionStore.getState().showError((e as Error).message);
+    }
+  };
+
+  useEffect(() => {
+    const autoRun = applyUrlOnce();
+    let stop = () => {};
+    if (autoRun) {
+      // Start as soon as the model, image and clean predictions are in.
+      const tryStart = () => {
+        if (!controller.ready()) return false;
+        stop();
+        start();
+        return true;
+      };
+      if (!tryStart()) stop = sessionStore.subscribe(() => void tryStart());
+    } else if (runStore.getState().status === 'idle') {
+      loadLastRun()
+        .then((last) => {
+          if (!last || runStore.getState().status !== 'idle') return;
+          runStore.getState().restore({ ...last, inputs: last.inputs && { ...last.inputs, labelName } });
+        })
+        .catch(() => {
+          // No stored run (or no IndexedDB): nothing to restore.
+        });
+    }
+    // The address bar follows the definition, so a copied URL reproduces the run.
+    const unsubscribe = runStore.subscribe((s, prev) => {
+      if (s.definition === prev.definition) return;
+      history.replaceState(history.state, '', `${location.pathname}${mergeRunSearch(location.search, s.definition)}${location.hash}`);
+    });
+    return () => {
+      stop();
+      unsubscribe();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className="attack-view" ref={root}>
+      <aside className="attack-side">
+        <AttackControls onStart={start} onCancel={() => void controller.cancel()} />
+        <RunReadout />
+        <ExportBar viewRoot={() => root.current} />
+      </aside>
+      <div className="attack-main">
+        <section className="panel attack-stage" aria-label="The attack, step by step">
+          <RunPanels />
+          <Timeline />
+        </section>
+        <section className="panel attack-charts" aria-label="Per-step charts and predictions">
+          <StepCharts />
+          <PredictionCompare />
+        </section>
+        <AlignmentPanel onMapChange={() => controller.realign()} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { addClipped, deltaToPicture, imageToRgba } from '../charts/colormap';
+import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
+import { buildRunJson } from '../export/runJson';
+import { runDefinitionToSearch } from '../export/runDefinition';
+import { runStore, useRun } from '../state/runStore';
+import { sessionStore } from '../state/sessionStore';
+import { fullSizeDelta } from './panelPictures';
+import { shownIndex } from './runContext';
+
+/** Sharing and export: a link that reproduces the run, the run JSON, and PNGs of the pictures. */
+
+function fileStem(): string {
+  const s = runStore.getState();
+  return safeName(`alignscope-${s.definition.imageId ?? 'image'}-${s.definition.modelId ?? 'model'}-${s.definition.attack}`);
+}
+
+/** δ to export: the best adversarial once the run has one, else the shown step's. */
+function exportedDelta(): { delta: Float32Array; size: number; clean: Float32Array; what: string } | null {
+  const s = runStore.getState();
+  if (!s.inputs) return null;
+  const size = s.inputs.size;
+  if (s.result?.bestDelta) return { delta: fullSizeDelta(s.result.bestDelta, size), size, clean: s.inputs.clean, what: 'best' };
+  const i = shownIndex(s);
+  if (i === null) return null;
+  return { delta: fullSizeDelta(s.steps[i].delta, size), size, clean: s.inputs.clean, what: `step${i + 1}` };
+}
+
+function composePanels(root: HTMLElement): HTMLCanvasElement {
+  const figures = [...root.querySelectorAll<HTMLElement>('.run-panel')];
+  const cell = 224;
+  const captionH = 40;
+  const out = document.createElement('canvas');
+  out.width = figures.length * (cell + 12) + 12;
+  out.height = cell + captionH + 24;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  figures.forEach((fig, i) => {
+    const canvas = fig.querySelector('canvas');
+    const x = 12 + i * (cell + 12);
+    if (canvas) ctx.drawImage(canvas, x, 12, cell, cell);
+    const caption = fig.querySelector('figcaption');
+    ctx.fillStyle = '#1f2933';
+    ctx.font = '600 13px system-ui, sans-serif';
+    ctx.fillText(caption?.querySelector('strong')?.textContent ?? '', x, cell + 30);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = '#52606d';
+    const rest = [...(caption?.querySelectorAll('span') ?? [])].map((s) => s.textContent).filter(Boolean).join(' · ');
+    ctx.fillText(rest.slice(0, 40), x, cell + 46);
+  });
+  return out;
+}
+
+export function ExportBar({ viewRoot }: { viewRoot: () => HTMLElement | null }) {
+  const hasRun = useRun((s) => s.inputs !== null && s.steps.length > 0);
+  const running = useRun((s) => s.status === 'running');
+  const [note, setNote] = useState('');
+
+  const link = () => {
+    const s = runStore.getState();
+    const session = sessionStore.getState();
+    const def = { ...s.definition, imageId: session.image?.id ?? s.definition.imageId, modelId: session.modelId ?? s.definition.modelId, backend: session.forcedBackend ?? s.definition.backend };
+    return `${location.origin}${location.pathname}?${runDefinitionToSearch(def)}`;
+  };
+
+  const guard = (fn: () => Promise<void> | void) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      sessionStore.getState().showError((e as Error).message);
+    }
+  };
+
+  const copyLink = guard(async () => {
+    const url = link();
+    try {
+      await navigator.clipboard.writeText(url);
+      setNote('Link copied: it reproduces this run on the same backend.');
+    } catch {
+      setNote(url);
+    }
+  });
+
+  const exportJson = guard(() => {
+    const s = runStore.getState();
+    if (!s.inputs || !s.environment) throw new Error('There is no run to export yet; start an attack first.');
+    const json = buildRunJson({
+      definition: s.definition,
+      status: s.status,
+      inputs: s.inputs,
+      environment: s.environment,
+      steps: s.steps,
+      result: s.result,
+      resultAlignment: s.resultAlignment,
+      convention: s.convention,
+      divideByCeiling: s.divideByCeiling,
+      baseUrl: `${location.origin}${location.pathname}`,
+      userAgent: navigator.userAgent,
+      now: new Date(),
+    });
+    downloadBlob(new Blob([JSON.stringify(json)], { type: 'application/json' }), `${fileStem()}.json`);
+    setNote('Run JSON downloaded.');
+  });
+
+  const exportPanels = guard(async () => {
+    const root = viewRoot();
+    if (!root) return;
+    downloadBlob(await canvasToPng(composePanels(root)), `${fileStem()}-panels.png`);
+  });
+
+  const exportAdversarial = guard(async () => {
+    const d = exportedDelta();
+    if (!d) throw new Error('There is no adversarial image yet; start an attack first.');
+    const rgba = imageToRgba(addClipped(d.clean, d.delta), d.size, d.size);
+    downloadBlob(await canvasToPng(rgbaCanvas(rgba, d.size, d.size)), `${fileStem()}-adversarial-${d.what}.png`);
+  });
+
+  const exportPerturbation = guard(async () => {
+    const d = exportedDelta();
+    if (!d) throw new Error('There is no perturbation yet; start an attack first.');
+    const pic = deltaToPicture(d.delta, 'rgb');
+    const gain = pic.scale.kind === 'gain' ? pic.scale.gain : 1;
+    downloadBlob(await canvasToPng(rgbaCanvas(pic.rgba, d.size, d.size)), `${fileStem()}-perturbation-${d.what}-x${gain.toFixed(1)}.png`);
+    setNote(`Perturbation saved as 0.5 + ${gain.toFixed(1)}·δ (grey = unchanged).`);
+  });
+
+  return (
+    <section className="panel export-bar" aria-labelledby="export-title">
+      <h2 id="export-title">Share &amp; export</h2>
+      <div className="export-buttons">
+        <button type="button" className="secondary" onClick={copyLink} data-testid="copy-link">
+          Copy link
+        </button>
+        <button type="button" className="secondary" onClick={exportJson} disabled={!hasRun || running} data-testid="export-json">
+          Run JSON
+        </button>
+        <button type="button" className="secondary" onClick={exportPanels} data-testid="export-panels">
+          Panels PNG
+        </button>
+        <button type="button" className="secondary" onClick={exportAdversarial} disabled={!hasRun} data-testid="export-adversarial">
+          Adversarial PNG
+        </button>
+        <button type="button" className="secondary" onClick={exportPerturbation} disabled={!hasRun} data-testid="export-perturbation">
+          Perturbation PNG
+        </button>
+      </div>
+      {note && (
+        <p className="muted small export-note" role="status">
+          {note}
+        </p>
+      )}
+      <p className="muted small">
+        The link reproduces the run. The JSON holds its definition, every step’s numbers, the final metrics, and the clean
+        input, best δ and human map as float32 arrays.
+      </p>
+    </section>
+  );
+}

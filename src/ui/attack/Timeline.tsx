@@ -1,0 +1,90 @@
+import { useEffect } from 'react';
+import { runStore, useRun } from '../state/runStore';
+
+/**
+ * Play, pause, step and scrub through the recorded steps, at a chosen speed. Replays a finished
+ * run from memory: nothing is recomputed.
+ */
+
+const SPEEDS = [1, 2, 5, 10, 20, 50];
+
+export function Timeline() {
+  const count = useRun((s) => s.steps.length);
+  const shown = useRun((s) => s.shownStep);
+  const playing = useRun((s) => s.playing);
+  const speed = useRun((s) => s.speed);
+  const status = useRun((s) => s.status);
+  const current = shown ?? count - 1;
+  const following = shown === null;
+
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      const s = runStore.getState();
+      const at = s.shownStep ?? s.steps.length - 1;
+      if (at >= s.steps.length - 1) s.setPlaying(false);
+      else s.showStep(at + 1);
+    }, 1000 / speed);
+    return () => clearInterval(timer);
+  }, [playing, speed]);
+
+  const { showStep, setPlaying, setSpeed } = runStore.getState();
+  const play = () => {
+    // Replaying from the end starts over.
+    if (current >= count - 1) showStep(0);
+    setPlaying(true);
+  };
+
+  return (
+    <div className="timeline" role="group" aria-label="Timeline of the attack steps">
+      {playing ? (
+        <button type="button" onClick={() => setPlaying(false)} aria-label="Pause the replay" data-testid="timeline-pause">
+          ❚❚
+        </button>
+      ) : (
+        <button type="button" onClick={play} disabled={count < 2} aria-label="Play the steps" data-testid="timeline-play">
+          ▶
+        </button>
+      )}
+      <button type="button" className="secondary" onClick={() => showStep(current - 1)} disabled={count === 0 || current <= 0} aria-label="Previous step">
+        ‹
+      </button>
+      <button type="button" className="secondary" onClick={() => showStep(current + 1)} disabled={count === 0 || current >= count - 1} aria-label="Next step">
+        ›
+      </button>
+      <input
+        type="range"
+        min={0}
+        max={Math.max(0, count - 1)}
+        step={1}
+        value={Math.max(0, current)}
+        disabled={count === 0}
+        onChange={(e) => {
+          setPlaying(false);
+          showStep(Number(e.target.value));
+        }}
+        aria-label="Shown step"
+        aria-valuetext={count ? `step ${current + 1} of ${count}` : 'no steps'}
+        data-testid="timeline-scrub"
+      />
+      <span className="timeline-pos" data-testid="timeline-step" aria-live="off">
+        {count ? `step ${current + 1} / ${count}` : 'no steps yet'}
+      </span>
+      <label className="timeline-speed">
+        <span>speed</span>
+        <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} aria-label="Replay speed in steps per second">
+          {SPEEDS.map((v) => (
+            <option key={v} value={v}>
+              {v} steps/s
+            </option>
+          ))}
+        </select>
+      </label>
+      {status === 'running' && !following && (
+        <button type="button" className="secondary" onClick={() => showStep(null)}>
+          follow live
+        </button>
+      )}
+    </div>
+  );
+}
