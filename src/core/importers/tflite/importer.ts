@@ -5,7 +5,7 @@ import { TfliteImportError } from './errors';
 import { hasTfliteIdentifier, readTfliteGraph, type TfliteTensor } from './reader';
 import { TensorType } from './schema_generated';
 
-const QUANTISED_NOTE =
+export const QUANTISED_NOTE =
   'The float32 weights are dequantised from a quantised TFLite model; AlignScope runs them in float, ' +
   'so scores differ slightly from the quantised model, whose ImageNet accuracy is about one point below the float original.';
 
@@ -26,15 +26,21 @@ export function inputNormalization(input: TfliteTensor, fileName: string): { nor
       `${fileName} takes an input of type ${TensorType[input.type]} without one scale and zero point, so its pixel range is unknown.`,
     );
   }
-  const s = q.scale[0];
-  const z = (q.zeroPoint[0] ?? 0) + (input.type === TensorType.INT8 ? 128 : 0);
+  return quantisedInputNormalization(input.type === TensorType.INT8 ? 'int8' : 'uint8', q.scale[0], q.zeroPoint[0] ?? 0);
+}
+
+/** The normalisation that feeds a float model what the quantised model sees for pixel p: s·(q − z). */
+export function quantisedInputNormalization(
+  type: 'uint8' | 'int8',
+  scale: number,
+  zeroPoint: number,
+): { normalization: Normalization; name: string } {
+  const z = zeroPoint + (type === 'int8' ? 128 : 0);
   const mean = z / 255;
-  const std = 1 / (255 * s);
-  const lo = s * -z;
-  const hi = s * (255 - z);
+  const std = 1 / (255 * scale);
   return {
     normalization: { scale: 1, mean: [mean, mean, mean], std: [std, std, std] },
-    name: `[${round(lo)},${round(hi)}] (from the input quantisation: scale ${round(s, 6)}, zero point ${q.zeroPoint[0] ?? 0})`,
+    name: `[${round(scale * -z)},${round(scale * (255 - z))}] (from the input quantisation: scale ${round(scale, 6)}, zero point ${zeroPoint})`,
   };
 }
 
