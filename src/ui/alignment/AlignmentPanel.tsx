@@ -1,6 +1,4 @@
 import { useRef, useState } from 'react';
-import { attackMap } from '../../core/metrics/attackMap';
-import { createImage } from '../../core/image/types';
 import { colormapCss, extent, mapToRgba, type ColormapId } from '../charts/colormap';
 import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
 import { displayedAlignment, useRun } from '../state/runStore';
@@ -8,6 +6,7 @@ import { useSession } from '../state/sessionStore';
 import { fullSizeDelta } from '../attack/panelPictures';
 import { shownIndex, useRunDrawing } from '../attack/runContext';
 import { AlignmentConventionLabel } from '../attack/StepCharts';
+import { attackMaps } from '../attack/stepAlignment';
 import { BubbleEditor } from './BubbleEditor';
 import { drawnMapFor, useDrawnMaps } from './drawnMapStore';
 
@@ -78,7 +77,7 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
       put(human.current, blend(input.pixels, humanMap, size, colormap, opacity), size);
       const i = state.inputs ? shownIndex(state) : null;
       const step = i === null ? null : state.steps[i];
-      const map = step ? attackMap(createImage(size, size, 3, fullSizeDelta(step.delta, size)), state.convention).data : null;
+      const map = step ? attackMaps(fullSizeDelta(step.delta, size))[state.convention] : null;
       put(attack.current, blend(input.pixels, map, size, colormap, opacity), size);
     },
     [input, humanMap, colormap, opacity, strokes],

@@ -1,10 +1,10 @@
 import { useRef } from 'react';
 import { renderStepChart, type StepMarker, type StepSeries } from '../charts/stepChart';
 import { chartTheme } from '../charts/theme';
-import { ATTACK_MAP_LABELS } from '../../core/metrics/attackMap';
 import { bestStepIndex, displayedAlignment, firstSuccessIndex, useRun, type RunState } from '../state/runStore';
 import { ATTACK_SPECS } from './attackSpecs';
 import { shownIndex, useRunDrawing } from './runContext';
+import { CONVENTION_LABELS } from './stepAlignment';
 
 /** Live per-step charts: ‖δ‖₂ (with ε and the best norm), the logit margin, and alignment. */
 
@@ -97,7 +97,7 @@ export function AlignmentConventionLabel() {
   const divide = useRun((s) => s.divideByCeiling);
   return (
     <span data-testid="alignment-convention">
-      {ATTACK_MAP_LABELS[convention]}
+      {CONVENTION_LABELS[convention]}
       {divide ? ', ÷ human ceiling 0.65753' : ', raw ρ'}
     </span>
   );

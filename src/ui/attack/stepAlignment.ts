@@ -8,7 +8,17 @@ import type { StepAlignment } from '../state/runStore';
  * ranked once per run.
  */
 
-/** |channel mean of δ| (2023 paper) and |channel max of δ| (2025 follow-up), per pixel. */
+/** How each convention is named wherever an alignment is shown. */
+export const CONVENTION_LABELS: Record<'mean' | 'max', string> = {
+  mean: '|mean over channels of δ| (2023)',
+  max: '|max over channels of δ| (2025)',
+};
+
+/**
+ * |channel mean of δ| (2023 paper) and |channel max of δ| (signed max, then magnitude, as the
+ * 2025 code does), per pixel. Same definition as core/metrics/attackMap, without its tfjs
+ * import, so the main thread's bundle stays free of TensorFlow.js.
+ */
 export function attackMaps(delta: Float32Array): { mean: Float32Array; max: Float32Array } {
   const n = delta.length / 3;
   const mean = new Float32Array(n);
