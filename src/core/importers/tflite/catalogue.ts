@@ -1,5 +1,5 @@
 import type { ModelInfo } from '../../models/types';
-import { QUANTISED_NOTE, quantisedInputNormalization } from './importer';
+import { QUANTISED_NOTE, quantisedInputNormalization } from './quantisedInput';
 
 const CORAL = 'https://github.com/google-coral/test_data/raw/master/';
 

@@ -3,11 +3,8 @@ import type { ModelInfo, Normalization, RawModel } from '../../models/types';
 import { buildTfliteModel } from './buildModel';
 import { TfliteImportError } from './errors';
 import { hasTfliteIdentifier, readTfliteGraph, type TfliteTensor } from './reader';
+import { QUANTISED_NOTE, quantisedInputNormalization } from './quantisedInput';
 import { TensorType } from './schema_generated';
-
-export const QUANTISED_NOTE =
-  'The float32 weights are dequantised from a quantised TFLite model; AlignScope runs them in float, ' +
-  'so scores differ slightly from the quantised model, whose ImageNet accuracy is about one point below the float original.';
 
 /**
  * How AlignScope's [0,1] pixels p become this model's input. A quantised input q = 255p (uint8) or
@@ -27,25 +24,6 @@ export function inputNormalization(input: TfliteTensor, fileName: string): { nor
     );
   }
   return quantisedInputNormalization(input.type === TensorType.INT8 ? 'int8' : 'uint8', q.scale[0], q.zeroPoint[0] ?? 0);
-}
-
-/** The normalisation that feeds a float model what the quantised model sees for pixel p: s·(q − z). */
-export function quantisedInputNormalization(
-  type: 'uint8' | 'int8',
-  scale: number,
-  zeroPoint: number,
-): { normalization: Normalization; name: string } {
-  const z = zeroPoint + (type === 'int8' ? 128 : 0);
-  const mean = z / 255;
-  const std = 1 / (255 * scale);
-  return {
-    normalization: { scale: 1, mean: [mean, mean, mean], std: [std, std, std] },
-    name: `[${round(scale * -z)},${round(scale * (255 - z))}] (from the input quantisation: scale ${round(scale, 6)}, zero point ${zeroPoint})`,
-  };
-}
-
-function round(v: number, digits = 3): number {
-  return Number(v.toFixed(digits));
 }
 
 /** Reads a .tflite classifier into a differentiable RawModel plus everything the file says about it. */

@@ -1,4 +1,5 @@
 export { TfliteImportError } from './errors';
-export { openTflite, tfliteImporter, inputNormalization, quantisedInputNormalization } from './importer';
+export { openTflite, tfliteImporter, inputNormalization } from './importer';
+export { quantisedInputNormalization } from './quantisedInput';
 export { TFLITE_CATALOGUE } from './catalogue';
 export { SUPPORTED_OPS } from './kernels';
