@@ -115,7 +115,7 @@ describe('fixed-budget L∞ attacks', () => {
 });
 
 describe('targeted and as-published variants', () => {
-  it.each(['fmn', 'ddn'] as const)('targeted %s reaches class 3 within 5 %% of its half-space distance 0.5', async (id) => {
+  it.each(['fmn', 'ddn'] as const)('targeted %s reaches class 3 within 5 percent of its half-space distance 0.5', async (id) => {
     const { result } = await attack(id, { target: 3 });
     expectValidAdversarial(result);
     expect(result.advClass).toBe(3);
