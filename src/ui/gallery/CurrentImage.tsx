@@ -6,7 +6,7 @@ import { useSession } from '../state/sessionStore';
 export function CurrentImage() {
   const image = useSession((s) => s.image);
   const input = useSession((s) => s.modelInput);
-  const [opacity, setOpacity] = useState(0);
+  const [opacity, setOpacity] = useState(0.4);
   const imageCanvas = useRef<HTMLCanvasElement>(null);
   const mapCanvas = useRef<HTMLCanvasElement>(null);
 

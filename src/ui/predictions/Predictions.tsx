@@ -18,10 +18,12 @@ export function Predictions() {
         <ol className="bars">
           {predictions.map((p, i) => (
             <li key={p.classIndex} className={p.classIndex === trueLabel ? 'is-true' : ''}>
-              <span className="bar-label" data-testid={i === 0 ? 'top1-label' : undefined}>
-                {labelOf(labels, p.classIndex)}
+              <span className="bar-name">
+                <span className="bar-label" data-testid={i === 0 ? 'top1-label' : undefined}>
+                  {labelOf(labels, p.classIndex)}
+                </span>
+                {p.classIndex === trueLabel && <span className="tag">true class</span>}
               </span>
-              {p.classIndex === trueLabel && <span className="tag">true class</span>}
               <span className="bar-track" aria-hidden="true">
                 <span className="bar-fill" style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />
               </span>
