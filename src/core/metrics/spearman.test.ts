@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricInputError } from './errors';
-import { spearman } from './spearman';
+import { spearman, spearmanAgainst } from './spearman';
 
 /** Independent reference: O(n²) average ranks straight from the definition, then Pearson. */
 function referenceSpearman(a: number[], b: number[]): number {
@@ -102,5 +102,22 @@ describe('spearman, undefined and bad input', () => {
   it('rejects NaN, naming the map and index', () => {
     expect(() => spearman([1, 2, 3], [1, NaN, 3])).toThrow(MetricInputError);
     expect(() => spearman(Float32Array.from([1, NaN]), [1, 2])).toThrow(/first map holds NaN at index 1/);
+  });
+});
+
+describe('spearmanAgainst', () => {
+  it('gives the same ρ as spearman for every map scored against one reference', () => {
+    const rand = seeded(11);
+    const human = Float32Array.from({ length: 300 }, () => Math.round(rand() * 20) / 20);
+    const score = spearmanAgainst(human);
+    for (let t = 0; t < 5; t++) {
+      const attack = Float32Array.from({ length: 300 }, () => rand() * rand());
+      expect(score(attack)).toBeCloseTo(spearman(attack, human)!, 12);
+    }
+  });
+  it('is null when the reference is constant, and names both maps on a size mismatch', () => {
+    expect(spearmanAgainst([2, 2, 2])([1, 2, 3])).toBeNull();
+    expect(() => spearmanAgainst([1, 2, 3])([1, 2])).toThrow(/the attack map has 2 values and the human map 3/);
+    expect(() => spearmanAgainst([1, NaN])).toThrow(/The human map holds NaN at index 1/);
   });
 });
