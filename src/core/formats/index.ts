@@ -1,5 +1,14 @@
 export { crc32c, maskedCrc32c } from './crc32c';
-export { readTfRecords, readTfRecordAt, TfRecordError, type TfRecord, type TfRecordReadOptions, type TfRecordSource } from './tfrecord';
+export {
+  readTfRecords,
+  readTfRecordAt,
+  blobRange,
+  TfRecordError,
+  type TfRecord,
+  type TfRecordReadOptions,
+  type TfRecordSource,
+  type ReadRange,
+} from './tfrecord';
 export { encodeTfRecords } from './tfrecordWriter';
 export { parseExample, encodeExample, type Feature, type Features } from './example';
 export {
@@ -10,3 +19,9 @@ export {
   type ClickmeSample,
   type ClickmeShardOptions,
 } from './clickmeShard';
+export {
+  indexClickmeShard,
+  type ClickmeShardIndex,
+  type ClickmeShardEntry,
+  type IndexClickmeShardOptions,
+} from './clickmeShardIndex';

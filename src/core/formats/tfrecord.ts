@@ -56,13 +56,28 @@ export async function* readTfRecords(source: TfRecordSource, options: TfRecordRe
   }
 }
 
-/** Reads the one record whose header starts at `offset` (as reported by readTfRecords) from a Blob or File. */
-export async function readTfRecordAt(blob: Blob, offset: number, options: TfRecordReadOptions = {}): Promise<Uint8Array> {
-  const name = options.name ?? sourceName(blob);
-  const header = new Uint8Array(await blob.slice(offset, offset + HEADER).arrayBuffer());
+/** Random access to a file's bytes: a Blob/File, or a URL read with HTTP Range requests. */
+export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
+
+export function blobRange(blob: Blob): ReadRange {
+  return async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
+}
+
+/**
+ * Reads the one record whose header starts at `offset` (as reported by readTfRecords), so a picked
+ * record of a large shard can be loaded again without keeping every record in memory.
+ */
+export async function readTfRecordAt(
+  source: Blob | ReadRange,
+  offset: number,
+  options: TfRecordReadOptions = {},
+): Promise<Uint8Array> {
+  const read = source instanceof Blob ? blobRange(source) : source;
+  const name = options.name ?? (source instanceof Blob ? sourceName(source) : 'TFRecord file');
+  const header = await read(offset, offset + HEADER);
   if (header.length < HEADER) throw truncated(name, -1, offset, `its 12-byte header has only ${header.length} bytes`);
   const length = checkHeader(header, name, -1, offset, options.maxRecordBytes);
-  const body = new Uint8Array(await blob.slice(offset + HEADER, offset + HEADER + length + FOOTER).arrayBuffer());
+  const body = await read(offset + HEADER, offset + HEADER + length + FOOTER);
   if (body.length < length + FOOTER) {
     throw truncated(name, -1, offset, `it declares ${length} bytes of data and a 4-byte CRC, but only ${body.length} bytes remain`);
   }
