@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// npm run bench: build the app (bench.html is a second Vite input), serve it with vite preview on a
+// free port, open bench.html once per backend in headless Chromium and print one table.
+// Environment: BENCH_PORT (default: a free port), BENCH_DIST (default bench-results/dist),
+// BENCH_BACKENDS (default webgpu,webgl,wasm,cpu), BENCH_MODELS, BENCH_REPS (default 2),
+// BENCH_STEPS (FMN steps timed, default 10), BENCH_SKIP_BUILD=1, CHROMIUM_PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+
+const env = process.env;
+const dist = env.BENCH_DIST ?? 'bench-results/dist';
+const backends = (env.BENCH_BACKENDS ?? 'webgpu,webgl,wasm,cpu').split(',');
+const reps = Number(env.BENCH_REPS ?? 2);
+const steps = Number(env.BENCH_STEPS ?? 10);
+const perPageTimeoutMs = Number(env.BENCH_PAGE_TIMEOUT_MS ?? 15 * 60_000);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url, child, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited early (code ${child.exitCode}).`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs / 1000} s.`);
+}
+
+const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
+
+function table(reports) {
+  const head = ['backend', 'model', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
+  const rows = [];
+  for (const r of reports) {
+    if (r.error || r.fellBack || r.rows.length === 0) {
+      rows.push([r.requested, `unavailable: ${r.error ?? r.reasons.join(' ')}`.slice(0, 120), '', '', '', '', '', '', '']);
+      continue;
+    }
+    for (const m of r.rows) {
+      rows.push([r.backend, m.model, fmt(m.forwardMs), fmt(m.naiveGradMs), fmt(m.engineGradMs), fmt(m.ratio, 2), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  if (env.BENCH_SKIP_BUILD !== '1') {
+    const build = spawnSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('vite build failed.');
+  }
+  if (!fs.existsSync(path.join(dist, 'assets', 'models'))) {
+    console.warn(`warning: ${dist}/assets/models is missing; run npm run assets before the benchmark.`);
+  }
+  const port = Number(env.BENCH_PORT ?? (await freePort()));
+  const server = spawn('npx', ['vite', 'preview', '--strictPort', '--port', String(port), '--outDir', dist], { stdio: 'ignore', detached: true });
+  const stopServer = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', stopServer);
+  const browser = await chromium.launch({
+    executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--enable-unsafe-webgpu', '--disable-quic'],
+  });
+  const reports = [];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForServer(`${base}/bench.html`, server);
+    for (const backend of backends) {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({ backend, reps: String(reps), steps: String(steps), ...(env.BENCH_MODELS ? { models: env.BENCH_MODELS } : {}) });
+      const t0 = Date.now();
+      await page.goto(`${base}/bench.html?${query}`);
+      const handle = await page.waitForFunction(() => window.__benchResult, undefined, { timeout: perPageTimeoutMs, polling: 1000 });
+      const report = await handle.jsonValue();
+      reports.push(report);
+      console.log(`${backend}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s${report.error ? ` (error: ${report.error})` : ''}`);
+      for (const row of report.rows) for (const n of row.notes) console.log(`  ${row.model}: ${n}`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    stopServer();
+  }
+  const gpu = reports.find((r) => r.backend === 'webgpu' && !r.fellBack)?.adapter || 'none (WebGPU unavailable)';
+  const cpus = os.cpus();
+  console.log(`\nMachine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`Browser: ${reports[0]?.userAgent ?? 'unknown'}`);
+  console.log(`WebGPU adapter: ${gpu}`);
+  console.log(`Medians of ${reps} timed calls after one warm-up; FMN over ${steps} steps after step 0; input 1×224×224×3.\n`);
+  console.log(table(reports));
+  fs.mkdirSync('bench-results', { recursive: true });
+  const file = path.join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ machine: { cpus: cpus.length, cpu: cpus[0]?.model, memGiB: os.totalmem() / 2 ** 30 }, reports }, null, 2));
+  console.log(`\nSaved ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});
