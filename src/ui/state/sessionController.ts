@@ -29,6 +29,16 @@ export interface SessionControllerDeps {
   /** Updates the address bar; absent in tests. */
   writeUrl?: (update: Partial<Record<'model' | 'image' | 'backend', string | null>>) => void;
   fetchImpl?: typeof fetch;
+  /** Picture decoder; the browser's by default, a Node one in tests. */
+  decode?: (blob: Blob, channels: 1 | 3, name: string) => Promise<FloatImage>;
+}
+
+/** An image, map or sample the session cannot use; the message names it and says why. */
+export class SessionInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionInputError';
+  }
 }
 
 export class SessionController {
@@ -42,6 +52,10 @@ export class SessionController {
       // After a lost device the worker reloads the model but needs the image again.
       if (error.code === 'gpu-lost') void this.enqueue(async () => void (await this.sendImage()));
     });
+  }
+
+  private get decode() {
+    return this.deps.decode ?? decodeImageFile;
   }
 
   get client(): WorkerClient {
@@ -102,7 +116,7 @@ export class SessionController {
 
   uploadImage(file: File): Promise<void> {
     return this.enqueue(async () => {
-      const image = await decodeImageFile(file, 3, file.name);
+      const image = await this.decode(file, 3, file.name);
       await this.showImage({
         id: `upload:${file.name}`,
         name: file.name,
@@ -117,8 +131,8 @@ export class SessionController {
   uploadHeatmap(file: File): Promise<void> {
     return this.enqueue(async () => {
       const current = sessionStore.getState().image;
-      if (!current) throw new Error('Pick an image before adding a heatmap for it.');
-      const heatmap = await decodeImageFile(file, 1, file.name);
+      if (!current) throw new SessionInputError('Pick an image before adding a heatmap for it.');
+      const heatmap = await this.decode(file, 1, file.name);
       checkSameAspect(current.image, heatmap, file.name);
       await this.showImage({ ...current, heatmap, heatmapOrigin: 'user' });
     });
@@ -155,10 +169,9 @@ export class SessionController {
   }
 
   private async openSample(sample: SampleRef): Promise<void> {
-    const fetchImpl = this.deps.fetchImpl ?? fetch;
     const [image, heatmap] = await Promise.all([
-      fetchPicture(fetchImpl, sample.imageUrl, 3),
-      sample.heatmapUrl ? fetchPicture(fetchImpl, sample.heatmapUrl, 1) : Promise.resolve(undefined),
+      this.fetchPicture(sample.imageUrl, 3),
+      sample.heatmapUrl ? this.fetchPicture(sample.heatmapUrl, 1) : Promise.resolve(undefined),
     ]);
     await this.showImage({
       id: sample.id,
@@ -203,6 +216,19 @@ export class SessionController {
       sessionStore.getState().setPredicting(false);
     }
   }
+  private async fetchPicture(url: string, channels: 1 | 3): Promise<FloatImage> {
+    let res: Response;
+    try {
+      res = await (this.deps.fetchImpl ?? fetch)(url);
+    } catch (e) {
+      throw new SessionInputError(`Could not reach the picture at "${url}" (${(e as Error).message}).`);
+    }
+    // A single-page-app server answers a missing file with index.html and status 200.
+    if (!res.ok || res.headers.get('content-type')?.startsWith('text/html')) {
+      throw new SessionInputError(`The picture at "${url}" is not on the server (HTTP ${res.status}); run "npm run assets" to fetch the samples.`);
+    }
+    return this.decode(await res.blob(), channels, url.slice(url.lastIndexOf('/') + 1));
+  }
 }
 
 /** The one crop-and-resize path (METHOD §1) for the picture and its map. */
@@ -216,23 +242,9 @@ function checkSameAspect(image: FloatImage, heatmap: FloatImage, name: string): 
   const a = image.width / image.height;
   const b = heatmap.width / heatmap.height;
   if (Math.abs(a - b) > 0.02 * Math.max(a, b)) {
-    throw new Error(
+    throw new SessionInputError(
       `The heatmap "${name}" is ${heatmap.width}×${heatmap.height} but the image is ${image.width}×${image.height}: ` +
         `a map must have the image's proportions to line up with it.`,
     );
   }
-}
-
-async function fetchPicture(fetchImpl: typeof fetch, url: string, channels: 1 | 3): Promise<FloatImage> {
-  let res: Response;
-  try {
-    res = await fetchImpl(url);
-  } catch (e) {
-    throw new Error(`Could not reach the picture at "${url}" (${(e as Error).message}).`);
-  }
-  // A single-page-app server answers a missing file with index.html and status 200.
-  if (!res.ok || res.headers.get('content-type')?.startsWith('text/html')) {
-    throw new Error(`The picture at "${url}" is not on the server (HTTP ${res.status}); run "npm run assets" to fetch the samples.`);
-  }
-  return decodeImageFile(await res.blob(), channels, url.slice(url.lastIndexOf('/') + 1));
 }

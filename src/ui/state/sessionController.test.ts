@@ -1,0 +1,140 @@
+import { PNG } from 'pngjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useBackend } from '../../test/backend';
+import { decodeImageBytes } from '../../test/images';
+import { closeChannels, connect } from '../../worker/testing';
+import { SessionController, type SampleRef } from './sessionController';
+import { sessionStore } from './sessionStore';
+
+const SIZE = 4;
+
+/** A PNG of one flat colour, made in code. */
+function flatPng(width: number, height: number, rgb: [number, number, number]): Uint8Array {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) png.data.set([...rgb, 255], i * 4);
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+const FILES: Record<string, Uint8Array> = {
+  '/s/grey.png': flatPng(8, 6, [128, 128, 128]),
+  '/s/grey_map.png': flatPng(8, 6, [51, 51, 51]),
+  '/s/white.png': flatPng(6, 6, [255, 255, 255]),
+};
+
+const SAMPLES: SampleRef[] = [
+  { id: 'grey', name: 'Grey', kind: 'clickme', imageUrl: '/s/grey.png', heatmapUrl: '/s/grey_map.png', label: 999 },
+  { id: 'white', name: 'White', kind: 'photo', imageUrl: '/s/white.png' },
+];
+
+const fakeFetch: typeof fetch = async (input) => {
+  const bytes = FILES[String(input)];
+  return bytes ? new Response(bytes as BlobPart, { headers: { 'content-type': 'image/png' } }) : new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
+};
+
+function setup() {
+  const { client } = connect({}, SIZE);
+  const urls: Record<string, string | null>[] = [];
+  const controller = new SessionController({
+    client,
+    samples: async () => SAMPLES,
+    defaultModelId: 'up',
+    fetchImpl: fakeFetch,
+    decode: async (blob, channels, name) => decodeImageBytes(new Uint8Array(await blob.arrayBuffer()), channels, name),
+    writeUrl: (u) => urls.push(u as Record<string, string | null>),
+  });
+  return { controller, urls };
+}
+
+const file = (bytes: Uint8Array | string, name: string) => new File([bytes as BlobPart], name, { type: 'image/png' });
+
+beforeAll(() => useBackend('cpu'));
+beforeEach(() => sessionStore.getState().reset());
+afterEach(closeChannels);
+
+describe('SessionController', () => {
+  it('starts: backend, default model, first sample cropped to the model size with its map, predictions', async () => {
+    const { controller, urls } = setup();
+    await controller.start({});
+    const s = sessionStore.getState();
+    expect(s.status?.backend).toBe('cpu');
+    expect(s.modelInfo?.id).toBe('up');
+    expect(s.image?.id).toBe('grey');
+    expect(s.modelInput?.size).toBe(SIZE);
+    // flat 128/255 grey stays flat through crop and bilinear resize; the map likewise at 51/255 = 0.2
+    expect(s.modelInput!.pixels).toHaveLength(SIZE * SIZE * 3);
+    s.modelInput!.pixels.forEach((v) => expect(v).toBeCloseTo(128 / 255, 6));
+    s.modelInput!.heatmap!.forEach((v) => expect(v).toBeCloseTo(0.2, 6));
+    expect(s.predictions?.[0].classIndex).toBe(999);
+    expect(s.error).toBeNull();
+    expect(urls).toContainEqual({ model: 'up' });
+    expect(urls).toContainEqual({ image: 'grey' });
+  });
+
+  it('follows the URL parameters and says when a sample id is unknown', async () => {
+    const { controller } = setup();
+    await controller.start({ model: 'down', image: 'white', backend: 'wasm' });
+    let s = sessionStore.getState();
+    expect([s.modelInfo?.id, s.image?.id, s.status?.backend, s.forcedBackend]).toEqual(['down', 'white', 'wasm', 'wasm']);
+    expect(s.predictions?.[0].classIndex).toBe(0);
+    sessionStore.getState().reset();
+    await setup().controller.start({ image: 'nope', badBackend: 'cuda' });
+    s = sessionStore.getState();
+    expect(s.error?.message).toMatch(/no sample image "nope"; showing "Grey" instead/);
+    expect(s.notices[0]).toMatch(/backend "cuda", which is not one of webgpu, webgl, wasm, cpu/);
+    expect(s.image?.id).toBe('grey');
+  });
+
+  it('a corrupt upload shows an error naming the file and keeps the previous image and predictions', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    const before = sessionStore.getState();
+    await controller.uploadImage(file('not a picture at all', 'broken.png'));
+    const after = sessionStore.getState();
+    expect(after.error?.message).toMatch(/"broken.png"/);
+    expect(after.image).toBe(before.image);
+    expect(after.modelInput).toBe(before.modelInput);
+    expect(after.predictions).toBe(before.predictions);
+  });
+
+  it('a good upload replaces the image; a heatmap of other proportions is refused, a matching one is used', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    await controller.uploadImage(file(flatPng(10, 5, [255, 0, 0]), 'red.png'));
+    let s = sessionStore.getState();
+    expect(s.image).toMatchObject({ id: 'upload:red.png', kind: 'upload' });
+    expect(Array.from(s.modelInput!.pixels.slice(0, 3))).toEqual([1, 0, 0]);
+    expect(s.modelInput!.heatmap).toBeUndefined();
+
+    await controller.uploadHeatmap(file(flatPng(6, 6, [255, 255, 255]), 'square.png'));
+    s = sessionStore.getState();
+    expect(s.error?.message).toMatch(/heatmap "square.png" is 6×6 but the image is 10×5/);
+    expect(s.modelInput!.heatmap).toBeUndefined();
+
+    await controller.uploadHeatmap(file(flatPng(20, 10, [255, 255, 255]), 'map.png'));
+    s = sessionStore.getState();
+    expect(s.image?.heatmapOrigin).toBe('user');
+    expect(Array.from(s.modelInput!.heatmap!)).toEqual(new Array(SIZE * SIZE).fill(1));
+  });
+
+  it('a model that fails to load leaves the previous one working; switching models changes the predictions', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    await controller.selectCatalogueModel('broken');
+    let s = sessionStore.getState();
+    expect(s.error?.code).toBe('model-load');
+    expect(s.modelInfo?.id).toBe('up');
+    expect(s.modelLoading).toBeNull();
+    await controller.selectCatalogueModel('down');
+    s = sessionStore.getState();
+    expect(s.modelInfo?.id).toBe('down');
+    expect(s.predictions?.[0].classIndex).toBe(0);
+  });
+
+  it('reports a sample missing on the server (an SPA index.html) as such', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    await controller.selectSample({ id: 'gone', name: 'Gone', kind: 'photo', imageUrl: '/s/gone.png' });
+    expect(sessionStore.getState().error?.message).toMatch(/picture at "\/s\/gone.png" is not on the server/);
+    expect(sessionStore.getState().image?.id).toBe('grey');
+  });
+});
