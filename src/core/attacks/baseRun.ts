@@ -197,7 +197,8 @@ export abstract class BaseRun implements AttackRun {
 
   async result(): Promise<RunResult> {
     const best = this.best;
-    const data = best && !this.disposed ? await best.delta.data<'float32'>() : null;
+    // A copy: the cpu backend's data() is the tensor's own storage, and the worker transfers this buffer.
+    const data = best && !this.disposed ? (await best.delta.data<'float32'>()).slice() : null;
     const [, h, w] = this.x0.shape;
     return {
       attack: this.config.attack,

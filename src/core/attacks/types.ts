@@ -123,7 +123,7 @@ export interface AttackConfig {
   readout: ReadoutId;
   /** ImageNet class the input belongs to; default: the model's clean top-1. */
   label?: number;
-  /** Targeted attack: ImageNet class to reach (1000-class read-out; fmn, ddn, pgd-*, fgsm, deepfool). */
+  /** Targeted attack: ImageNet class to reach (1000-class read-out; fmn, ddn, pgd-bisect, fgsm, pgd-linf). */
   target?: number;
   /** Seeds random starts (pgd-linf). Same seed, same model, same input → same run. */
   seed: number;
