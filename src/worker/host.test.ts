@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../test/backend';
 import type { StepReport } from '../core/attacks/types';
@@ -114,6 +114,18 @@ describe('WorkerHost over a MessageChannel', () => {
     expect(runs[0].disposed).toBe(true);
   });
 
+  it('two starts in a row leave only the second running', async () => {
+    const { client, runs } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const first = client.startAttack(config(1000)).result.catch((e) => e);
+    const second = client.startAttack(config(2));
+    expect(await first).toMatchObject({ code: 'cancelled' });
+    expect((await second.result).steps).toBe(2);
+    expect(runs.every((r) => r.disposed)).toBe(true);
+  });
+
   it('pause stops the steps until resume; cancel ends the run', async () => {
     const { client } = connect();
     await client.init();
@@ -128,8 +140,7 @@ describe('WorkerHost over a MessageChannel', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(count - paused).toBeLessThanOrEqual(1); // a step already in flight may still land
     await client.resume(run.runId);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(count).toBeGreaterThan(paused + 1);
+    await vi.waitFor(() => expect(count).toBeGreaterThan(paused + 1), { timeout: 5000 });
     await client.cancel(run.runId);
     expect(await outcome).toMatchObject({ code: 'cancelled' });
   });

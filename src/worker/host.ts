@@ -62,6 +62,8 @@ export class WorkerHost {
   private image: { x: tf.Tensor4D; heatmap?: Float32Array; imageId?: string } | null = null;
   private run: Run | null = null;
   private running: Promise<void> | null = null;
+  /** Grows whenever runs are cancelled, so a run still being set up knows it is stale. */
+  private generation = 0;
   private retired: Classifier[] = [];
 
   constructor(
@@ -222,6 +224,7 @@ export class WorkerHost {
     const classifier = this.requireModel();
     const x = this.requireImage();
     this.cancelRun();
+    const generation = this.generation;
     // The run keeps its own handle on the input, so a new image can replace it mid-step.
     const x0 = x.clone();
     let attack: AttackRun;
@@ -230,6 +233,12 @@ export class WorkerHost {
     } catch (e) {
       x0.dispose();
       throw asCode(e, 'attack');
+    }
+    if (generation !== this.generation) {
+      // Another run, image or model arrived while this one was being set up.
+      attack.dispose();
+      x0.dispose();
+      throw new HostError('The run was cancelled.', 'cancelled');
     }
     const run: Run = { id: r.requestId, attack, paused: false, cancelled: false, wake: null };
     this.run = run;
@@ -299,6 +308,7 @@ export class WorkerHost {
   }
 
   private cancelRun(): void {
+    this.generation++;
     if (!this.run) return;
     this.run.cancelled = true;
     this.wakeRun(this.run);
