@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { SessionController } from './ui/state/sessionController';
+import { sessionStore } from './ui/state/sessionStore';
 import { loadSamples } from './ui/gallery/samples';
 import { readStartParams, writeStartParams } from './ui/urlParams';
 import { WorkerClient, type PortLike } from './worker/client';
@@ -10,6 +11,10 @@ import './ui/theme.css';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope' });
 const client = new WorkerClient(worker as unknown as PortLike);
+// A worker that fails to load or crashes answers nothing: say so instead of waiting for timeouts.
+worker.addEventListener('error', (e) =>
+  sessionStore.getState().showError(`The computation worker failed${e.message ? `: ${e.message}` : ''}. Reload the page to restart it.`, 'internal'),
+);
 const controller = new SessionController({
   client,
   samples: () => loadSamples(),
