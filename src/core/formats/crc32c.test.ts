@@ -21,3 +21,25 @@ describe('crc32c', () => {
     expect(maskedCrc32c(new TextEncoder().encode('123456789'))).toBe((((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0);
   });
 });
+
+describe('crc32c, slicing-by-8 against the bit-by-bit definition', () => {
+  /** The CRC computed one bit at a time, straight from the polynomial: an independent reference. */
+  function bitwise(bytes: Uint8Array): number {
+    let c = 0xffffffff;
+    for (const b of bytes) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    }
+    return ~c >>> 0;
+  }
+  it('agrees for every length from 0 to 40 and at odd offsets', () => {
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 197 + 13) & 0xff);
+    for (let len = 0; len <= 40; len++) {
+      for (const start of [0, 1, 3, 7]) {
+        const part = data.subarray(start, start + len);
+        expect(crc32c(part)).toBe(bitwise(part));
+      }
+    }
+    expect(crc32c(data)).toBe(bitwise(data));
+  });
+});
