@@ -59,7 +59,12 @@ export async function readKerasLayersModel(file: H5File, fileName: string, onPro
 
 const baseName = (name: string) => name.slice(name.lastIndexOf('/') + 1).replace(/\.(h5|hdf5)$/i, '');
 
-async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
+async function importOpen(
+  h5: OpenH5,
+  fileName: string,
+  onProgress?: Progress,
+  hints?: Partial<ModelInfo>,
+): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
   let built: KerasLayersModel;
   try {
     built = await readKerasLayersModel(h5.file, fileName, onProgress);
@@ -73,9 +78,10 @@ async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): 
     h5.close();
   }
   const { model, prepared, kerasVersion } = built;
+  const logitsLayer = hints?.logitsLayer ?? prepared.logitsLayer;
   let raw: RawModel;
   try {
-    raw = layersModelToRaw(model, { logitsLayer: prepared.logitsLayer });
+    raw = layersModelToRaw(model, { logitsLayer });
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     throw new KerasH5ImportError(`The model in "${fileName}" cannot be attacked: ${e.message}`, { cause: e });
@@ -85,9 +91,11 @@ async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): 
   const [size] = raw.inputShape;
   const notes = [
     `Keras ${kerasVersion ?? 'version unknown'} HDF5 file.`,
-    prepared.softmaxRemovedAt
-      ? `Logits: the softmax of layer "${prepared.softmaxRemovedAt}" is turned off.`
-      : `No final softmax found: the output of "${prepared.logitsLayer}" is taken as logits.`,
+    hints?.logitsLayer
+      ? `Logits: the output of layer "${logitsLayer}", as stated.`
+      : prepared.softmaxRemovedAt
+        ? `Logits: the softmax of layer "${prepared.softmaxRemovedAt}" is turned off.`
+        : `No final softmax found: the output of "${logitsLayer}" is taken as logits.`,
     'The file does not state its preprocessing: choose the normalisation (harmonized models: ImageNet mean/std).',
   ];
   return {
@@ -98,7 +106,7 @@ async function importOpen(h5: OpenH5, fileName: string, onProgress?: Progress): 
       inputSize: size,
       numOutputs: raw.numOutputs,
       classOffset: raw.numOutputs === 1001 ? 1 : 0,
-      logitsLayer: prepared.logitsLayer,
+      logitsLayer,
       notes: notes.join(' '),
     },
   };
@@ -115,9 +123,9 @@ function notHdf5(fileName: string): KerasH5ImportError {
 export const kerasH5Importer: ModelImporter = {
   format: 'keras-h5',
   match: (head, fileName) => isHdf5(head) || /\.(h5|hdf5)$/i.test(fileName),
-  async open(main, _files, onProgress) {
+  async open(main, _files, onProgress, hints) {
     if (!isHdf5(main.bytes)) throw notHdf5(main.name);
-    return importOpen(await openH5Bytes(main.bytes, main.name), main.name, onProgress);
+    return importOpen(await openH5Bytes(main.bytes, main.name), main.name, onProgress, hints);
   },
 };
 
@@ -129,8 +137,9 @@ export async function openKerasH5Blob(
   blob: Blob,
   fileName: string,
   onProgress?: Progress,
+  hints?: Partial<ModelInfo>,
 ): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
   const head = new Uint8Array(await blob.slice(0, 4104).arrayBuffer());
   if (!isHdf5(head)) throw notHdf5(fileName);
-  return importOpen(await openH5Blob(blob, fileName), fileName, onProgress);
+  return importOpen(await openH5Blob(blob, fileName), fileName, onProgress, hints);
 }
