@@ -18,6 +18,7 @@ export function RunReadout() {
   const count = useRun((s) => s.steps.length);
   const rate = useRun((s) => s.rate);
   const planned = useRun((s) => s.steps[0]?.totalSteps ?? s.config?.steps ?? 0);
+  const lastStep = useRun((s) => (s.steps.length ? s.steps[s.steps.length - 1].step : 0));
   const alignment = useRun((s) => {
     if (s.steps.length === 0) return null;
     const i = s.shownStep ?? s.steps.length - 1;
@@ -27,7 +28,7 @@ export function RunReadout() {
   const cleanLabel = useRun((s) => s.inputs?.label ?? null);
   const labels = useLabels();
   const labelName = (i: number) => labelOf(labels, i);
-  const progress = planned > 0 ? Math.min(1, count / planned) : 0;
+  const progress = status === 'done' ? 1 : planned > 0 ? Math.min(1, lastStep / planned) : 0;
 
   return (
     <section className="panel run-readout" aria-labelledby="readout-title">
@@ -39,13 +40,14 @@ export function RunReadout() {
         role="progressbar"
         aria-label="Attack progress"
         aria-valuemin={0}
-        aria-valuemax={planned || 1}
-        aria-valuenow={count}
+        aria-valuemax={1}
+        aria-valuenow={progress}
+        aria-valuetext={`step ${lastStep} of ${planned}`}
       >
         <span style={{ width: `${(progress * 100).toFixed(1)}%` }} />
         <small>
-          <span data-testid="run-steps">{count}</span>
-          {planned ? ` / ${planned}` : ''} steps · <span data-testid="run-rate">{rate.toFixed(2)}</span> steps/s
+          step {lastStep} / {planned} · <span data-testid="run-steps">{count}</span> points ·{' '}
+          <span data-testid="run-rate">{rate.toFixed(2)}</span> steps/s
         </small>
       </div>
       {error && (
@@ -61,7 +63,7 @@ export function RunReadout() {
         <dt>best ‖δ‖∞</dt>
         <dd data-testid="run-linf">{fmt(result?.linf)}</dd>
         <dt>attacked class</dt>
-        <dd>{cleanLabel === null ? '–' : labelName(cleanLabel)}</dd>
+        <dd data-testid="run-clean-label">{cleanLabel === null ? '–' : labelName(cleanLabel)}</dd>
         <dt>adversarial class</dt>
         <dd data-testid="run-adv-label">{result?.advImagenetClass != null ? labelName(result.advImagenetClass) : '–'}</dd>
         <dt>gradients</dt>

@@ -15,6 +15,9 @@ export function Timeline() {
   const speed = useRun((s) => s.speed);
   const status = useRun((s) => s.status);
   const current = shown ?? count - 1;
+  // Steps are numbered as the engine numbers them: step 0 is the clean point, step K the last iterate.
+  const stepNumber = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.step ?? 0);
+  const total = useRun((s) => s.steps[0]?.totalSteps ?? 0);
   const following = shown === null;
 
   useEffect(() => {
@@ -64,11 +67,11 @@ export function Timeline() {
           showStep(Number(e.target.value));
         }}
         aria-label="Shown step"
-        aria-valuetext={count ? `step ${current + 1} of ${count}` : 'no steps'}
+        aria-valuetext={count ? `step ${stepNumber} of ${total}` : 'no steps'}
         data-testid="timeline-scrub"
       />
       <span className="timeline-pos" data-testid="timeline-step" aria-live="off">
-        {count ? `step ${current + 1} / ${count}` : 'no steps yet'}
+        {count ? `step ${stepNumber} / ${total}` : 'no steps yet'}
       </span>
       <label className="timeline-speed">
         <span>speed</span>
