@@ -160,9 +160,12 @@ describe('layer errors', () => {
     expect(() => layersModelToRaw(model)).toThrow(/channels-first/);
   });
 
-  it('refuses an activation it has no plain-op version of, naming it', () => {
-    const model = functional([2, 2, 1], (x) => apply(L.activation({ activation: 'elu' }), x));
+  it('refuses an activation it has no plain-op version of, naming it, and keeps no weights', () => {
+    const model = functional([2, 2, 1], (x) =>
+      apply(L.conv2d({ filters: 1, kernelSize: 1, activation: 'elu', name: 'last' }), apply(L.conv2d({ filters: 1, kernelSize: 1 }), x)));
+    const before = tf.memory().numTensors;
     expect(() => layersModelToRaw(model)).toThrow(EngineError);
-    expect(() => layersModelToRaw(model)).toThrow(/activation "elu"/);
+    expect(() => layersModelToRaw(model)).toThrow(/Layer "last" uses the activation "elu"/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -67,8 +67,8 @@ function checkChannelsLast(layer: Layer, cfg: Config): void {
 
 const conv2d: Compiler = (layer, cfg, opts) => {
   checkChannelsLast(layer, cfg);
-  const w = convWeights(layer, 'kernel', (k) => [1, 1, 1, k.shape[3]!], opts);
   const act = layerActivation(layer, cfg, opts);
+  const w = convWeights(layer, 'kernel', (k) => [1, 1, 1, k.shape[3]!], opts);
   const strides = pair(cfg.strides ?? 1);
   const dilations = pair(cfg.dilationRate ?? 1);
   return {
@@ -80,8 +80,8 @@ const conv2d: Compiler = (layer, cfg, opts) => {
 
 const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
   checkChannelsLast(layer, cfg);
-  const w = convWeights(layer, 'depthwise_kernel', (k) => [1, 1, k.shape[2]!, k.shape[3]!], opts);
   const act = layerActivation(layer, cfg, opts);
+  const w = convWeights(layer, 'depthwise_kernel', (k) => [1, 1, k.shape[2]!, k.shape[3]!], opts);
   const strides = pair(cfg.strides ?? 1);
   const dilations = pair(cfg.dilationRate ?? 1);
   return {
@@ -97,8 +97,8 @@ const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
 };
 
 const dense: Compiler = (layer, cfg, opts) => {
-  const w = convWeights(layer, 'kernel', (k) => [1, k.shape[1]!], opts);
   const act = layerActivation(layer, cfg, opts);
+  const w = convWeights(layer, 'kernel', (k) => [1, k.shape[1]!], opts);
   return {
     weights: ownWeights(w),
     run: ([x]) => {
