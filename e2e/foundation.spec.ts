@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, expect, SLOW } from './fixtures';
 
 // One page load carries the whole foundation story: SwiftShader WebGPU is slow, so each extra load costs.
@@ -32,4 +34,22 @@ test('URL parameters pick model, image and backend', async ({ app, page }) => {
   await expect(app.top1Label).toHaveText('espresso', { timeout: SLOW });
   await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'mobilenet_v1_0.25_224');
   expect(await app.currentImageId()).toBe('coffee');
+});
+
+test('a model from local files (model.json + weights) predicts like the catalogue one', async ({ app, page }) => {
+  const dir = path.join(process.env.ALIGNSCOPE_ASSETS_MIRROR ?? path.resolve('..', 'shared', 'assets'), 'models', 'mobilenet_v1_0.25_224');
+  test.skip(!fs.existsSync(dir), 'needs the asset mirror');
+  await app.open({ image: 'coffee', backend: 'wasm', model: 'mobilenet_v1_0.75_224' });
+  await expect(app.top1Label).toHaveText('espresso', { timeout: SLOW });
+  const before = await app.top1();
+
+  await app.uploadModelFiles(fs.readdirSync(dir).map((n) => path.join(dir, n)));
+  await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'custom:model.json', { timeout: SLOW });
+  const after = await app.waitForTop1Change(before);
+  expect(after.label).toBe('espresso');
+
+  // Only the weights, without model.json: a clear error, and the uploaded model keeps working.
+  await app.uploadModelFiles([path.join(dir, 'group1-shard1of1')]);
+  await expect(app.error).toContainText('add the model.json');
+  await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'custom:model.json');
 });
