@@ -1,8 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import { createImage, type FloatImage } from '../image/types';
 import { MetricInputError } from './errors';
 
 /**
+ * Plain TypeScript, no tfjs, so the main thread can score steps without loading TensorFlow.js
+ * (attackMapTensor.ts has the GPU variant).
+ *
  * How a perturbation δ becomes a per-pixel attack map:
  * 'mean' — |mean over channels of δ| (2023 paper, AlignScope's default);
  * 'max'  — |max over channels of δ|, the signed maximum then its magnitude, exactly as the
@@ -30,18 +32,4 @@ export function attackMap(delta: FloatImage, convention: AttackMapConvention = '
     out[i] = Math.abs(convention === 'mean' ? acc / ch : acc);
   }
   return createImage(width, height, 1, out);
-}
-
-/** The same on the GPU: δ [N, H, W, C] or [H, W, C] → [N, H, W] or [H, W]. Caller disposes the result. */
-export function attackMapTensor<T extends tf.Tensor3D | tf.Tensor4D>(
-  delta: T,
-  convention: AttackMapConvention = 'mean',
-): T extends tf.Tensor4D ? tf.Tensor3D : tf.Tensor2D {
-  if (delta.rank !== 3 && delta.rank !== 4) {
-    throw new MetricInputError(`An attack map needs δ of shape [H, W, C] or [N, H, W, C], not [${delta.shape}].`);
-  }
-  return tf.tidy(() => {
-    const axis = delta.rank - 1;
-    return tf.abs(convention === 'mean' ? tf.mean(delta, axis) : tf.max(delta, axis));
-  }) as T extends tf.Tensor4D ? tf.Tensor3D : tf.Tensor2D;
 }

@@ -1,6 +1,7 @@
 export { MetricInputError } from './errors';
 export { spearman, spearmanAgainst } from './spearman';
-export { attackMap, attackMapTensor, ATTACK_MAP_LABELS, type AttackMapConvention } from './attackMap';
+export { attackMap, ATTACK_MAP_LABELS, type AttackMapConvention } from './attackMap';
+export { attackMapTensor } from './attackMapTensor';
 export {
   HUMAN_CEILING,
   CLICKME_BLUR_SIZE,
