@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildLayersModel, parseModelJson, weightFileNames } from '../core/models/layersLoader';
 import { catalogueModel } from '../core/models/catalogue';
+import { pickImporter } from '../core/models/importers';
 import { layersImporter } from '../core/models/layersImporter';
 import type { Classifier } from '../core/models/types';
 import { wrapClassifier } from '../core/models/wrapClassifier';
@@ -19,11 +20,21 @@ export async function loadMirrorLayersModel(id: string): Promise<tf.LayersModel>
   return buildLayersModel(parseModelJson(main.bytes, main.name), files, main.name);
 }
 
-/** A catalogue model read from the asset mirror through the layers importer, wrapped as a Classifier. */
+/**
+ * A catalogue model read from the asset mirror through its importer (layers model.json with its
+ * weight files, or a single-file format), wrapped as a Classifier.
+ */
 export async function loadCatalogueClassifier(id: string): Promise<Classifier> {
   const info = catalogueModel(id);
-  const dir = info.assetPath!.slice(0, info.assetPath!.lastIndexOf('/'));
-  const { main, files } = readMirrorModelFiles(dir);
-  const { raw } = await layersImporter.open(main, files, undefined, { logitsLayer: info.logitsLayer });
-  return wrapClassifier(raw, info);
+  if (!info.assetPath) throw new Error(`The catalogue model "${id}" has no file in the asset mirror.`);
+  const dir = info.assetPath.slice(0, info.assetPath.lastIndexOf('/'));
+  const hints = { logitsLayer: info.logitsLayer };
+  if (info.format === 'tfjs-layers') {
+    const { main, files } = readMirrorModelFiles(dir);
+    return wrapClassifier((await layersImporter.open(main, files, undefined, hints)).raw, info);
+  }
+  const name = info.assetPath.slice(dir.length + 1);
+  const bytes = readAsset(info.assetPath);
+  const importer = pickImporter(bytes.subarray(0, 64), name);
+  return wrapClassifier((await importer.open({ name, bytes }, new Map([[name, bytes]]), undefined, hints)).raw, info);
 }

@@ -18,7 +18,9 @@ function photo(name: string): tf.Tensor4D {
 // Forward passes only: wasm is several times faster than cpu in Node.
 beforeAll(() => useBackend('wasm'));
 
-describe.skipIf(!hasAssets).each(CATALOGUE.map((m) => m.id))('catalogue model %s', (id) => {
+const LAYERS_MODELS = CATALOGUE.filter((m) => m.format === 'tfjs-layers').map((m) => m.id);
+
+describe.skipIf(!hasAssets).each(LAYERS_MODELS)('catalogue model %s', (id) => {
   let classifier: Classifier;
   beforeAll(async () => {
     classifier = await loadCatalogueClassifier(id);
