@@ -1,6 +1,7 @@
 import { normalizationPreset } from './normalizations';
 import type { ModelInfo } from './types';
 import { TFLITE_CATALOGUE } from '../importers/tflite/catalogue';
+import { HARMONIZED_CATALOGUE } from '../importers/keras-h5/catalogue';
 
 const mobilenetV1 = (alpha: '0.25' | '0.75', top1: number): ModelInfo => ({
   id: `mobilenet_v1_${alpha}_224`,
@@ -21,7 +22,7 @@ const mobilenetV1 = (alpha: '0.25' | '0.75', top1: number): ModelInfo => ({
 });
 
 /** The models AlignScope offers out of the box (top-1 from the TF-slim tables, METHOD.md §1). */
-export const CATALOGUE: ModelInfo[] = [mobilenetV1('0.25', 49.8), mobilenetV1('0.75', 68.4), ...TFLITE_CATALOGUE];
+export const CATALOGUE: ModelInfo[] = [mobilenetV1('0.25', 49.8), mobilenetV1('0.75', 68.4), ...TFLITE_CATALOGUE, ...HARMONIZED_CATALOGUE];
 
 export class UnknownModelError extends Error {
   constructor(id: string) {

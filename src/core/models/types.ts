@@ -39,6 +39,10 @@ export interface ModelInfo {
   url?: string;
   /** Path of the main file inside the assets folder, e.g. "models/mobilenet_v1_0.25_224/model.json". */
   assetPath?: string;
+  /** True when no local asset holds the model: opening it downloads `url` (network needed; often hundreds of MB). */
+  downloadNeeded?: boolean;
+  /** Set when AlignScope is expected not to open this model yet: why, in one sentence, to show before a download. */
+  unsupportedReason?: string;
   /** timm name, so runs can join the published per-model table. */
   timmName?: string;
   notes?: string;
