@@ -130,6 +130,22 @@ describe('SessionController', () => {
     expect(s.predictions?.[0].classIndex).toBe(0);
   });
 
+  it('opens an image from elsewhere with its map, and refuses a map with colour channels', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    const image = { width: 2, height: 2, channels: 3, data: new Float32Array(12).fill(1) };
+    const heatmap = { width: 2, height: 2, channels: 1, data: new Float32Array([0, 1, 1, 0]) };
+    await controller.openImage({ id: 'tfrecord:7', name: 'record 7', kind: 'clickme', displayUrl: '', image, heatmap, heatmapOrigin: 'clickme', label: 3 });
+    let s = sessionStore.getState();
+    expect(s.image?.id).toBe('tfrecord:7');
+    expect(s.modelInput?.heatmap).toHaveLength(SIZE * SIZE);
+    // 2×2 → 4×4 bilinear with half-pixel centres: row 0 is [0, .25, .75, 1]
+    expect(Array.from(s.modelInput!.heatmap!.slice(0, 4))).toEqual([0, 0.25, 0.75, 1]);
+    await controller.setHeatmap(image, 'rgb.png');
+    s = sessionStore.getState();
+    expect(s.error?.message).toMatch(/heatmap "rgb.png" must have one channel, not 3/);
+  });
+
   it('reports a sample missing on the server (an SPA index.html) as such', async () => {
     const { controller } = setup();
     await controller.start({});

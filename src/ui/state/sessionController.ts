@@ -129,13 +129,28 @@ export class SessionController {
 
   /** A human importance map for the current image (any size; it is cropped and resized like the image). */
   uploadHeatmap(file: File): Promise<void> {
-    return this.enqueue(async () => {
-      const current = sessionStore.getState().image;
-      if (!current) throw new SessionInputError('Pick an image before adding a heatmap for it.');
-      const heatmap = await this.decode(file, 1, file.name);
-      checkSameAspect(current.image, heatmap, file.name);
-      await this.showImage({ ...current, heatmap, heatmapOrigin: 'user' });
-    });
+    return this.enqueue(async () => this.attachHeatmap(await this.decode(file, 1, file.name), file.name));
+  }
+
+  /**
+   * Shows an image that came from elsewhere (e.g. a record of a ClickMe TFRecord shard, with its
+   * map): it is cropped to the model's size, sent to the worker and predicted, like a sample.
+   */
+  openImage(selection: ImageSelection): Promise<void> {
+    return this.enqueue(() => this.showImage(selection));
+  }
+
+  /** Gives the current image a one-channel human map at the image's own resolution (or proportions). */
+  setHeatmap(heatmap: FloatImage, name = 'heatmap'): Promise<void> {
+    return this.enqueue(() => this.attachHeatmap(heatmap, name));
+  }
+
+  private async attachHeatmap(heatmap: FloatImage, name: string): Promise<void> {
+    const current = sessionStore.getState().image;
+    if (!current) throw new SessionInputError('Pick an image before adding a heatmap for it.');
+    if (heatmap.channels !== 1) throw new SessionInputError(`The heatmap "${name}" must have one channel, not ${heatmap.channels}.`);
+    checkSameAspect(current.image, heatmap, name);
+    await this.showImage({ ...current, heatmap, heatmapOrigin: 'user' });
   }
 
   refreshPredictions(): Promise<void> {
