@@ -16,6 +16,13 @@ const ACTIVATIONS: Record<string, Activation> = {
   softmax: (x) => tf.softmax(x),
   hardSigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
   hard_sigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+  elu: (x) => tf.elu(x),
+  selu: (x) => tf.selu(x),
+  softplus: (x) => tf.softplus(x),
+  softsign: (x) => tf.div(x, tf.add(1, tf.abs(x))),
+  mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
+  gelu_new: (x) =>
+    tf.mul(0.5, tf.mul(x, tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
 };
 
 export const SUPPORTED_ACTIVATIONS = Object.keys(ACTIVATIONS);

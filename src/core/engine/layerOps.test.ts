@@ -75,9 +75,12 @@ describe('each layer class equals the layers model', () => {
     }],
     ['ZeroPadding2D, Reshape, Rescaling', [3, 4, 2], (x) =>
       apply(L.reshape({ targetShape: [6, 6, 2] }), apply(L.zeroPadding2d({ padding: [[1, 2], [0, 2]] }), apply(L.rescaling({ scale: 1 / 127.5, offset: -1 }), x)))],
+    ['LayerNormalization over channels, with and without γ, β', [3, 3, 4], (x) =>
+      apply(L.layerNormalization({ center: false, epsilon: 1e-5 }), apply(L.dense({ units: 4 }), apply(L.layerNormalization({ betaInitializer: 'randomNormal', gammaInitializer: 'randomNormal' }), apply(L.rescaling({ scale: 3, offset: 1 }), x))))],
     ['standalone BatchNormalization after Add', [4, 4, 3], (x) => apply(L.batchNormalization(), apply(L.add(), x, x))],
   ];
-  for (const act of ['relu', 'relu6', 'linear', 'sigmoid', 'tanh', 'swish', 'gelu', 'softmax', 'hardSigmoid'] as const) {
+  const activations = ['relu', 'relu6', 'linear', 'sigmoid', 'tanh', 'swish', 'gelu', 'softmax', 'hardSigmoid', 'elu', 'selu', 'softplus', 'softsign', 'mish', 'gelu_new'] as const;
+  for (const act of activations) {
     // The trailing Rescaling keeps the activation off the output, where a softmax would be dropped.
     cases.push([`Activation ${act}`, [3, 3, 4], (x) =>
       apply(L.rescaling({ scale: 2 }), apply(L.activation({ activation: act }), apply(L.rescaling({ scale: 4 }), x)))]);
@@ -162,10 +165,10 @@ describe('layer errors', () => {
 
   it('refuses an activation it has no plain-op version of, naming it, and keeps no weights', () => {
     const model = functional([2, 2, 1], (x) =>
-      apply(L.conv2d({ filters: 1, kernelSize: 1, activation: 'elu', name: 'last' }), apply(L.conv2d({ filters: 1, kernelSize: 1 }), x)));
+      apply(L.conv2d({ filters: 1, kernelSize: 1, activation: 'logSoftmax' as 'elu', name: 'last' }), apply(L.conv2d({ filters: 1, kernelSize: 1 }), x)));
     const before = tf.memory().numTensors;
     expect(() => layersModelToRaw(model)).toThrow(EngineError);
-    expect(() => layersModelToRaw(model)).toThrow(/Layer "last" uses the activation "elu"/);
+    expect(() => layersModelToRaw(model)).toThrow(/Layer "last" uses the activation "logSoftmax"/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -121,6 +121,30 @@ const batchNorm: Compiler = (layer, cfg) => {
   return { weights: [scale, shift], run: ([x]) => tf.add(tf.mul(x, scale), shift) };
 };
 
+/** Normalises each position over its channels: (x − mean) / √(var + ε) · γ + β, last axis only. */
+const layerNorm: Compiler = (layer, cfg) => {
+  const axis = cfg.axis as number | number[];
+  const rank = layer.inboundNodes[0].inputTensors[0].rank;
+  const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  if (axes.length !== 1 || axes[0] !== rank - 1) {
+    throw new EngineError(`LayerNormalization "${layer.name}" normalises axes [${axis}]; only the last axis is supported.`);
+  }
+  const eps = (cfg.epsilon as number) ?? 1e-3;
+  const gamma = findWeight(layer, 'gamma');
+  const beta = findWeight(layer, 'beta');
+  const weights = [gamma, beta].filter((w): w is tf.Tensor => !!w).map((w) => tf.clone(w));
+  const [g, b] = [gamma ? weights[0] : undefined, beta ? weights[weights.length - 1] : undefined];
+  return {
+    weights,
+    run: ([x]) => {
+      const { mean, variance } = tf.moments(x, -1, true);
+      const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
+      const scaled = g ? tf.mul(normed, g) : normed;
+      return b ? tf.add(scaled, b) : scaled;
+    },
+  };
+};
+
 const activation: Compiler = (layer, cfg, opts) => {
   const act = layerActivation(layer, cfg, opts);
   return { weights: [], run: ([x]) => act(x) };
@@ -205,6 +229,7 @@ export const LAYER_COMPILERS: Record<string, Compiler> = {
   DepthwiseConv2D: depthwiseConv2d,
   Dense: dense,
   BatchNormalization: batchNorm,
+  LayerNormalization: layerNorm,
   Activation: activation,
   ReLU: relu,
   Dropout: identity,
