@@ -49,6 +49,15 @@ describe.skipIf(!hasAssets)('openClassifier on the mirror', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('opens a catalogue TFLite model through its importer: 128 px input, background class sliced off', async () => {
+    const c = await openClassifier({ kind: 'catalogue', id: 'mobilenet_v1_0.25_128_quant' }, { assetBase: ASSET_BASE, fetchImpl: mirrorFetch });
+    expect(c.info).toMatchObject({ inputSize: 128, numOutputs: 1001, classOffset: 1 });
+    const logits = tf.tidy(() => c.logits(tf.fill([1, 128, 128, 3], 0.5) as tf.Tensor4D));
+    expect(logits.shape).toEqual([1, 1000]);
+    logits.dispose();
+    c.dispose();
+  });
+
   it('opens model.json with its weights given as files; the detected facts fill the info', async () => {
     const c = await openClassifier(
       { kind: 'files', files: modelFiles('models/mobilenet_v1_0.25_224') },

@@ -1,7 +1,21 @@
 import { CATALOGUE } from '../../core/models/catalogue';
+import type { ModelInfo } from '../../core/models/types';
 import { useSession } from '../state/sessionStore';
 import { useController } from '../state/sessionContext';
 import { CustomModelForm } from './CustomModelForm';
+
+const families = [...new Set(CATALOGUE.map((m) => m.family))].map(
+  (family) => [family, CATALOGUE.filter((m) => m.family === family)] as const,
+);
+const unsupported = CATALOGUE.filter((m) => m.unsupportedReason);
+
+function optionText(m: ModelInfo): string {
+  const parts = [m.name];
+  if (m.top1 !== undefined) parts.push(`${m.top1.toFixed(1)} % top-1`);
+  if (m.unsupportedReason) parts.push('not supported yet');
+  else if (m.downloadNeeded) parts.push('download');
+  return parts.join(' · ');
+}
 
 /** The catalogue, the loaded model's facts, and loading a model of one's own. */
 export function ModelPicker() {
@@ -21,14 +35,29 @@ export function ModelPicker() {
           onChange={(e) => e.target.value && void controller.selectCatalogueModel(e.target.value)}
         >
           {!modelId && <option value="">{info ? `${info.name} (your own)` : 'choose a model'}</option>}
-          {CATALOGUE.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-              {m.top1 ? ` · ${m.top1.toFixed(1)} % top-1` : ''}
-            </option>
+          {families.map(([family, models]) => (
+            <optgroup key={family} label={family}>
+              {models.map((m) => (
+                <option key={m.id} value={m.id} disabled={Boolean(m.unsupportedReason)} title={m.unsupportedReason ?? m.notes}>
+                  {optionText(m)}
+                </option>
+              ))}
+            </optgroup>
           ))}
         </select>
       </label>
+      {unsupported.length > 0 && (
+        <details className="small muted">
+          <summary>Why some models are greyed out</summary>
+          <ul>
+            {unsupported.map((m) => (
+              <li key={m.id}>
+                <strong>{m.name}</strong>: {m.unsupportedReason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {loading && (
         <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={1} aria-valuenow={loading.fraction}>
           <span style={{ width: `${Math.max(5, loading.fraction * 100)}%` }} />
@@ -53,6 +82,12 @@ export function ModelPicker() {
             <>
               <dt>ImageNet top-1</dt>
               <dd>{info.top1.toFixed(1)} %</dd>
+            </>
+          )}
+          {info.notes && (
+            <>
+              <dt>Notes</dt>
+              <dd className="small">{info.notes}</dd>
             </>
           )}
           {info.licence && (
