@@ -110,7 +110,7 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
             <strong data-testid="human-map-source" className={drawn ? 'own-map' : undefined}>
               {source}
             </strong>
-            <span>{humanMap ? 'what people looked at to recognise the object' : 'draw one on the right, or pick a ClickMe sample'}</span>
+            <span>{humanMap ? 'what people looked at to recognise the object' : 'draw one below, or pick a ClickMe sample'}</span>
             <Legend colormap={colormap} low="less" high="more important" />
           </figcaption>
         </figure>

@@ -18,7 +18,7 @@ export function PredictionCompare() {
     const step = i === null ? null : state.steps[i];
     if (current.current) {
       renderPredictionBars(current.current, {
-        title: step ? `Step ${step.step + 1}: top-5` : 'Shown step: top-5 (no step yet)',
+        title: step ? `Step ${step.step}: top-5` : 'Shown step: top-5 (no step yet)',
         entries: step ? toEntries(step.top5) : [],
         labelClass,
         targetClass,

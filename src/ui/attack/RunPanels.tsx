@@ -10,8 +10,8 @@ import { shownIndex, useRunDrawing } from './runContext';
  */
 
 const VIEW_LABELS: Record<DeltaView, string> = {
-  rgb: 'amplified RGB (grey = unchanged)',
-  signed: 'signed, channel mean (blue − / red +)',
+  rgb: 'amplified RGB',
+  signed: 'signed mean (blue −, red +)',
   magnitude: 'magnitude |mean δ|',
 };
 
@@ -56,15 +56,15 @@ export function RunPanels() {
         scaleText.current.textContent = !step
           ? 'no perturbation yet'
           : s.kind === 'gain'
-            ? `δ × ${s.gain.toFixed(1)} around grey`
-            : `${s.min.toExponential(1)} … ${s.max.toExponential(1)}`;
+            ? `grey = unchanged; δ × ${s.gain.toPrecision(3)}`
+            : `colour range ${s.min.toExponential(1)} … ${s.max.toExponential(1)}`;
       }
       if (overText.current) {
         overText.current.textContent = `${source.humanMap ? 'over the human map' : 'over the dimmed image (no human map)'}; full colour = |δ| ${pics.overlayMax.toExponential(1)}`;
       }
       if (advText.current) {
         advText.current.textContent = step
-          ? `step ${step.step + 1}: ${step.isAdversarial ? 'fools the model' : 'not adversarial yet'}${step.delta.full ? '' : ' (timeline copy at reduced resolution)'}`
+          ? `step ${step.step}: ${step.isAdversarial ? 'fools the model' : 'not adversarial yet'}${step.delta.full ? '' : ' (timeline copy at reduced resolution)'}`
           : 'the attack has not run';
       }
     },

@@ -73,7 +73,7 @@ export function RunReadout() {
           <strong data-testid="alignment">{alignment === null ? 'undefined' : alignment.toFixed(3)}</strong>
           <br />
           <small className="muted">
-            <AlignmentConventionLabel />
+            <AlignmentConventionLabel testId="alignment-convention" />
           </small>
         </dd>
       </dl>

@@ -92,11 +92,11 @@ export function StepCharts() {
   );
 }
 
-export function AlignmentConventionLabel() {
+export function AlignmentConventionLabel({ testId }: { testId?: string }) {
   const convention = useRun((s) => s.convention);
   const divide = useRun((s) => s.divideByCeiling);
   return (
-    <span data-testid="alignment-convention">
+    <span data-testid={testId}>
       {CONVENTION_LABELS[convention]}
       {divide ? ', ÷ human ceiling 0.65753' : ', raw ρ'}
     </span>

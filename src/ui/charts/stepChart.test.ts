@@ -87,6 +87,11 @@ describe('step chart', () => {
       ['first-success', '100'],
       ['best', '200'],
     ]);
+    // Near the right edge a label moves left of its line; labels stack one line apart.
+    expect([...el.querySelectorAll('g.marker text')].map((t) => [t.getAttribute('x'), t.getAttribute('y'), t.getAttribute('text-anchor')])).toEqual([
+      ['103', '10', 'start'],
+      ['197', '22', 'end'],
+    ]);
     expect(el.querySelector('line.cursor')!.getAttribute('x1')).toBe('100');
     expect(el.querySelector('text.empty')!.getAttribute('display')).toBe('none');
   });

@@ -297,12 +297,15 @@ export function renderStepChart(svgElement: SVGSVGElement, options: Partial<Step
     .attr('y2', innerH)
     .attr('stroke', (m) => m.color)
     .attr('stroke-dasharray', '2 2');
+  // Labels sit right of their line, or left of it near the right edge so they stay inside.
+  const nearRight = (m: StepMarker) => x(m.step) > innerW * 0.7;
   markers
     .selectAll<SVGTextElement, StepMarker>('text')
     .data((m) => [m])
     .join('text')
-    .attr('x', (m) => sx(m.step) + 3)
-    .attr('y', (_m, i) => 10 + i * 12)
+    .attr('x', (m) => (nearRight(m) ? sx(m.step) - 3 : sx(m.step) + 3))
+    .attr('text-anchor', (m) => (nearRight(m) ? 'end' : 'start'))
+    .attr('y', (m) => 10 + o.markers.indexOf(m) * 12)
     .attr('fill', (m) => m.color)
     .attr('font-size', 11)
     .text((m) => m.label);

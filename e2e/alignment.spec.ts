@@ -1,0 +1,68 @@
+import { test, expect, SLOW } from './fixtures';
+
+const MODEL = 'mobilenet_v1_0.25_224';
+
+test.describe('alignment', () => {
+  test('draw a map on a CC0 photo, then an attack reports an alignment value', async ({ app, page }, testInfo) => {
+    test.setTimeout(420_000);
+    await app.open({ image: 'coffee', model: MODEL, tab: 'attack', attack: 'fmn', steps: '4' });
+    await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
+    await expect(page.getByTestId('human-map-source')).toHaveText('No human map yet');
+    await expect(page.getByTestId('alignment')).toHaveText('undefined');
+
+    // Drag across the cup and click once more: two strokes of bubbles.
+    const editor = page.getByTestId('map-editor');
+    await editor.scrollIntoViewIfNeeded();
+    const box = (await editor.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.45);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
+    await page.mouse.up();
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.35);
+    const bubbles = Number((await page.getByTestId('map-bubbles').textContent())!.split(' ')[0]);
+    expect(bubbles).toBeGreaterThan(3);
+    await expect(page.getByTestId('human-map-source')).toHaveText('Your own map, not ClickMe data');
+
+    // Undo removes the last stroke (the single click).
+    await page.getByTestId('map-undo').click();
+    await expect(page.getByTestId('map-bubbles')).toHaveText(`${bubbles - 1} bubbles`);
+
+    // Keyboard: focus the drawing area and place a bubble with Enter.
+    await editor.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('map-bubbles')).toHaveText(`${bubbles} bubbles`);
+
+    await page.getByTestId('run-start').click();
+    await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 300_000 });
+    const value = await page.getByTestId('alignment').textContent();
+    expect(value).not.toBe('undefined');
+    const rho = Number(value);
+    expect(rho).toBeGreaterThanOrEqual(-1);
+    expect(rho).toBeLessThanOrEqual(1);
+    await expect(page.getByTestId('alignment-overlay')).toHaveText(value!);
+    await page.screenshot({ path: `${testInfo.project.outputDir}/screenshots/alignment-drawn-1280x720.png`, fullPage: true });
+
+    // The map is kept with the image across a reload.
+    await page.reload();
+    await expect(page.getByTestId('human-map-source')).toHaveText('Your own map, not ClickMe data', { timeout: SLOW });
+    await expect(page.getByTestId('map-bubbles')).toHaveText(`${bubbles} bubbles`);
+    // And so is the last run.
+    await expect(page.getByTestId('run-status')).toHaveText('done');
+
+    // Clear leaves no map: the alignment is undefined again.
+    await page.getByTestId('map-clear').click();
+    await expect(page.getByTestId('human-map-source')).toHaveText('No human map yet');
+    await expect(page.getByTestId('alignment')).toHaveText('undefined');
+  });
+
+  test('a ClickMe sample shows its map and an alignment after an attack', async ({ app, page }) => {
+    test.setTimeout(420_000);
+    await app.open({ model: MODEL, tab: 'attack', attack: 'fmn', steps: '4', run: '1' });
+    await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map', { timeout: SLOW });
+    await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 300_000 });
+    expect(Number(await page.getByTestId('alignment').textContent())).not.toBeNaN();
+    await expect(page.getByTestId('alignment-convention')).toContainText('|mean over channels of δ| (2023)');
+  });
+});
