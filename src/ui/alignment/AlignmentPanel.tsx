@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { colormapCss, extent, mapToRgba, type ColormapId } from '../charts/colormap';
 import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
 import { displayedAlignment, useRun } from '../state/runStore';
@@ -8,7 +8,7 @@ import { shownIndex, useRunDrawing } from '../attack/runContext';
 import { AlignmentConventionLabel } from '../attack/StepCharts';
 import { attackMaps } from '../attack/stepAlignment';
 import { BubbleEditor } from './BubbleEditor';
-import { drawnMapFor, useDrawnMaps } from './drawnMapStore';
+import { drawnMapStore, mapFromStrokes, useDrawnMaps } from './drawnMapStore';
 
 /**
  * The alignment view of issue 5: the human map over the image and the attack map over the
@@ -65,8 +65,11 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
   });
   const hasRun = useRun((s) => s.steps.length > 0);
 
+  useEffect(() => {
+    if (input) drawnMapStore.getState().load(input.imageId);
+  }, [input]);
   const official = input?.heatmap ?? null;
-  const drawn = input && !official ? drawnMapFor(input.imageId, input.size) : null;
+  const drawn = input && !official ? mapFromStrokes(strokes, input.size) : null;
   const humanMap = official ?? drawn;
   const source = official ? (origin === 'user' ? 'Uploaded human map' : 'ClickMe human map') : drawn ? 'Your own map, not ClickMe data' : 'No human map yet';
 
