@@ -5,7 +5,7 @@ import { ASSETS_DIR, readAsset } from '../../../test/assets';
 import { TfliteImportError } from './errors';
 import { hasTfliteIdentifier, readTfliteGraph } from './reader';
 import { TensorType } from './schema_generated';
-import { buildTflite, options } from './testing';
+import { buildTflite, options, withSubgraphOutput } from './testing';
 
 const hasTflite = fs.existsSync(path.join(ASSETS_DIR, 'tflite'));
 
@@ -87,6 +87,16 @@ describe('readTfliteGraph', () => {
       const n = Math.floor(bytes.length * f);
       expect(() => readTfliteGraph(bytes.slice(0, n), 'cut.tflite'), `cut at ${n}`).toThrow(/cut\.tflite is truncated or corrupt/);
     }
+  });
+});
+
+describe('withSubgraphOutput (test helper for reference runtimes)', () => {
+  it('re-points the subgraph output and leaves everything else as it was', () => {
+    const original = readTfliteGraph(small(), 'a.tflite');
+    const patched = readTfliteGraph(withSubgraphOutput(small(), 1), 'b.tflite');
+    expect(patched.outputs).toEqual([1]);
+    expect(patched.tensors.map((t) => t.shape)).toEqual(original.tensors.map((t) => t.shape));
+    expect(patched.operators.map((o) => o.inputs)).toEqual(original.operators.map((o) => o.inputs));
   });
 });
 

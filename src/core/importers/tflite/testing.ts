@@ -193,3 +193,18 @@ export const options = {
   ],
   softmax: (beta = 1): OptionsWriter => (b) => [BuiltinOptions.SoftmaxOptions, SoftmaxOptions.createSoftmaxOptions(b, beta)],
 };
+
+/**
+ * A copy of a .tflite file whose (single) subgraph output is another tensor, e.g. the logits before
+ * the softmax, so a reference runtime can be asked for them. The outputs vector is field 2 of
+ * SubGraph (vtable slot 8); the index is overwritten in place, so the file keeps its layout.
+ */
+export function withSubgraphOutput(bytes: Uint8Array, tensorIndex: number): Uint8Array {
+  const copy = bytes.slice();
+  const bb = new flatbuffers.ByteBuffer(copy);
+  const subgraph = Model.getRootAsModel(bb).subgraphs(0)!;
+  if (subgraph.outputsLength() !== 1) throw new Error('withSubgraphOutput handles single-output subgraphs only');
+  const field = bb.__offset(subgraph.bb_pos, 8);
+  new DataView(copy.buffer).setInt32(bb.__vector(subgraph.bb_pos + field), tensorIndex, true);
+  return copy;
+}
