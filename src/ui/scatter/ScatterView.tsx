@@ -6,7 +6,7 @@ import { batchStore, useBatch } from '../state/batchStore';
 import { download, pngBlob, svgBlob } from './exportChart';
 import { loadReferenceData, type ReferenceData } from './referenceData';
 import { describePoint, renderScatter, resetScatterZoom } from './renderScatter';
-import { comparabilityNotes, imagePoints, LAYER_LABELS, tablePoints, userPoints, type LayerId, type ScatterMode, type ScatterPoint } from './scatterData';
+import { imagePoints, LAYER_LABELS, tablePoints, userPoints, type LayerId, type ScatterMode, type ScatterPoint } from './scatterData';
 import './scatter.css';
 
 const MODES: { id: ScatterMode; label: string }[] = [
@@ -142,7 +142,6 @@ export default function ScatterView() {
     for (const p of points) if (!p.imageId && p.view !== 'top1') c[p.layer]++;
     return c;
   }, [points]);
-  const notes = useMemo(() => comparabilityNotes(points.filter((p) => view.layers[p.layer])), [points, view.layers]);
   const set = batchStore.getState().setView;
 
   return (
@@ -182,9 +181,6 @@ export default function ScatterView() {
         <ImportControl />
         {ref?.problems.map((p) => <p key={p} className="batch-error">{p}</p>)}
       </div>
-      {notes.length > 0 && (
-        <ul className="scatter-notes" aria-label="How to read the chart">{notes.map((n) => <li key={n}>{n}</li>)}</ul>
-      )}
       <div className="panel scatter-wrap" ref={wrapRef}>
         <svg ref={svgRef} />
         {tip && <pre className="scatter-tooltip" data-testid="scatter-tooltip" style={{ left: tip.x, top: tip.y }}>{tip.text}</pre>}

@@ -66,9 +66,10 @@ describe('renderScatter', () => {
     expect(notes[0]).toBe(
       'Not directly comparable: your runs (Interactive) and the layer "2025 follow-up" (2025 as published) were measured under different protocols.',
     );
-    const y = el.querySelector('.y-title')?.textContent;
-    expect(y).toContain('Spearman(|mean over channels of δ|, human)');
-    expect(y).toContain('Spearman(|max over channels of δ|, human) ÷ 0.65753');
+    expect(el.querySelector('.y-title .y-main')?.textContent).toBe('Alignment: mean Spearman ρ(attack map, human map)');
+    const y = el.querySelector('.y-title .y-note')?.textContent;
+    expect(y).toContain('|mean over channels of δ|, raw ρ');
+    expect(y).toContain('|max over channels of δ|, ρ ÷ 0.65753');
     renderScatter(el, points(), { layers: { user: true, ref2025: false, ref2023: false, import: true } });
     expect(count(el, '[data-testid="scatter-note"]')).toBe(0);
     expect(count(el, '[data-layer="ref2025"]')).toBe(0);

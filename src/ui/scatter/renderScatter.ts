@@ -7,6 +7,7 @@ import {
   comparabilityNotes,
   coordOf,
   LAYER_LABELS,
+  LAYER_SHORT,
   protocolLinks,
   shortProtocol,
   type Coord,
@@ -91,7 +92,7 @@ export function renderScatter(
   const notes = comparabilityNotes(shown.map((d) => d.p));
   const titles = axisTitles(o.mode, shown.map((d) => d.p));
   const r = (v: number) => Number(v.toFixed(o.digits));
-  const margin = { top: 16 + 16 * notes.length, right: LEGEND_WIDTH, bottom: 48, left: 64 };
+  const margin = { top: 16 + 16 * notes.length, right: LEGEND_WIDTH, bottom: 48, left: 72 };
   const w = o.width - margin.left - margin.right;
   const h = o.height - margin.top - margin.bottom;
 
@@ -138,9 +139,11 @@ export function renderScatter(
   const yAxis = plot.selectAll<SVGGElement, null>('g.y-axis').data([null]).join('g').attr('class', 'y-axis');
   plot.selectAll('text.x-title').data([titles.x]).join('text').attr('class', 'x-title')
     .attr('x', w / 2).attr('y', h + 38).attr('text-anchor', 'middle').attr('fill', chartTheme.text).text((d) => d);
-  plot.selectAll('text.y-title').data([titles.y]).join('text').attr('class', 'y-title')
-    .attr('transform', `translate(${-48},${h / 2}) rotate(-90)`).attr('text-anchor', 'middle')
-    .attr('fill', chartTheme.text).text((d) => d);
+  const yTitle = plot.selectAll('text.y-title').data([null]).join('text').attr('class', 'y-title')
+    .attr('transform', `translate(${-50},${h / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('fill', chartTheme.text);
+  yTitle.selectAll('tspan').data([titles.y, titles.yNote]).join('tspan').attr('x', 0).attr('dy', (_, i) => (i ? '1.2em' : 0))
+    .attr('class', (_, i) => (i ? 'y-note' : 'y-main')).style('font-size', (_, i) => (i ? '11px' : null))
+    .attr('fill', (_, i) => (i ? chartTheme.mutedText : chartTheme.text)).text((d) => d);
 
   const body = plot.selectAll('g.body').data([null]).join('g').attr('class', 'body').attr('clip-path', `url(#${o.id}-clip)`);
   const zero = body.selectAll('line.zero').data(yScale.domain()[0] < 0 && yScale.domain()[1] > 0 ? [0] : []).join('line')
@@ -269,7 +272,7 @@ function renderLegend(
   const layers = theme.layerOrder.filter((l) => shown.some((d) => d.p.layer === l)).reverse();
   const items: { key: string; label: string; sub?: string; symbol: d3.SymbolType; fill: string }[] = layers.map((l) => ({
     key: `layer-${l}`,
-    label: LAYER_LABELS[l],
+    label: LAYER_SHORT[l],
     sub: [...new Set(shown.filter((d) => d.p.layer === l).map((d) => shortProtocol(d.p.protocol)))].join(', '),
     symbol: theme.layerSymbol[l] === 'diamond' ? d3.symbolDiamond : theme.layerSymbol[l] === 'square' ? d3.symbolSquare : d3.symbolCircle,
     fill: chartTheme.mutedText,

@@ -59,7 +59,8 @@ describe('scatter data', () => {
     const pts = userPoints([summary('a', '2025-corrected', 0.3)], () => null);
     expect(axisTitles('robustness-alignment', pts)).toEqual({
       x: 'Robustness: mean ‖δ‖₂ of successful minimal adversarials ([0,1] pixels) — 2025 corrected',
-      y: 'Alignment: mean Spearman(|max over channels of δ|, human) ÷ 0.65753',
+      y: 'Alignment: mean Spearman ρ(attack map, human map)',
+      yNote: 'attack map |max over channels of δ|, ρ ÷ 0.65753',
     });
   });
 });

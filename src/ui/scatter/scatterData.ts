@@ -4,7 +4,7 @@ import type { Digitized2023, Joined2023 } from '../../core/results/referenceTabl
 import { architectureClass, modelFamily, type ArchitectureClass } from '../../core/results/taxonomy';
 import {
   alignmentConvention,
-  conventionLabel,
+  HUMAN_CEILING,
   PROTOCOL_LABELS,
   protocolAlignment,
   type ProtocolId,
@@ -157,6 +157,14 @@ export function coordOf(p: ScatterPoint, mode: ScatterMode): Coord | null {
   return { x, y, xErr, yErr };
 }
 
+/** Legend names (short enough for the chart's legend column). */
+export const LAYER_SHORT: Record<LayerId, string> = {
+  user: 'Your runs',
+  ref2025: '2025 table (351 models)',
+  ref2023: '2023 figures (digitised)',
+  import: 'Imported CSV',
+};
+
 export const LAYER_LABELS: Record<LayerId, string> = {
   user: 'Your runs',
   ref2025: '2025 follow-up, 351 models (as published)',
@@ -214,14 +222,24 @@ export function comparabilityNotes(points: readonly ScatterPoint[]): string[] {
 
 export const shortProtocol = (p: ProtocolId): string => PROTOCOL_LABELS[p].split(' (')[0];
 
-/** Axis titles that name the metric, its units and, for alignment, every convention on show. */
-export function axisTitles(mode: ScatterMode, points: readonly ScatterPoint[]): { x: string; y: string } {
+/** Short convention names for an axis: which map, and whether ρ is divided by the human ceiling. */
+export function conventionShort(p: ProtocolId): string {
+  const c = alignmentConvention(p);
+  return `|${c.map} over channels of δ|${c.divideByCeiling ? `, ρ ÷ ${HUMAN_CEILING}` : ', raw ρ'}`;
+}
+
+/**
+ * Axis titles that name the metric, its units and, for alignment, every convention on show
+ * (`yNote`, a second line: the full Spearman formulas do not fit along an axis).
+ */
+export function axisTitles(mode: ScatterMode, points: readonly ScatterPoint[]): { x: string; y: string; yNote: string } {
   const protocols = [...new Set(points.map((p) => p.protocol))];
   const robustness = 'Robustness: mean ‖δ‖₂ of successful minimal adversarials ([0,1] pixels)';
-  const conventions = [...new Set(protocols.map((p) => conventionLabel(alignmentConvention(p))))];
-  const alignment = `Alignment: mean ${conventions.join(' or ') || 'Spearman(attack map, human)'}`;
+  const conventions = [...new Set(protocols.map(conventionShort))];
+  const alignment = 'Alignment: mean Spearman ρ(attack map, human map)';
   const top1 = 'ImageNet top-1 accuracy (%)';
   const tail = protocols.length ? ` — ${protocols.map(shortProtocol).join(', ')}` : '';
-  if (mode === 'robustness-alignment') return { x: robustness + tail, y: alignment };
-  return { x: top1, y: (mode === 'top1-robustness' ? robustness : alignment) + tail };
+  const yNote = mode === 'top1-robustness' ? tail.slice(3) : `attack map ${conventions.join(' or ') || '|mean over channels of δ|'}`;
+  if (mode === 'robustness-alignment') return { x: robustness + tail, y: alignment, yNote };
+  return { x: top1, y: mode === 'top1-robustness' ? robustness : alignment, yNote };
 }
