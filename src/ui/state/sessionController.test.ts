@@ -84,6 +84,16 @@ describe('SessionController', () => {
     expect(s.image?.id).toBe('grey');
   });
 
+  it('a catalogue model that cannot load at start still leaves the first sample on screen', async () => {
+    const { controller } = setup();
+    await controller.start({ model: 'broken' });
+    const s = sessionStore.getState();
+    expect(s.error?.code).toBe('model-load');
+    expect(s.modelInfo).toBeNull();
+    expect(s.image?.id).toBe('grey');
+    expect(s.predictions).toBeNull();
+  });
+
   it('a corrupt upload shows an error naming the file and keeps the previous image and predictions', async () => {
     const { controller } = setup();
     await controller.start({});

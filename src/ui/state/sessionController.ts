@@ -74,9 +74,13 @@ export class SessionController {
       store.addNotice(`The URL asks for backend "${params.badBackend}", which is not one of webgpu, webgl, wasm, cpu; choosing automatically.`);
     }
     if (params.backend) store.setForcedBackend(params.backend);
+    const modelId = params.model ?? this.deps.defaultModelId;
+    // Three steps, so a model that cannot load still leaves the picture on screen (and vice versa).
+    void this.enqueue(async () => sessionStore.getState().setStatus(await this.deps.client.init(params.backend)));
+    void this.enqueue(async () => {
+      if (sessionStore.getState().status) await this.loadModel({ kind: 'catalogue', id: modelId }, modelId);
+    });
     return this.enqueue(async () => {
-      sessionStore.getState().setStatus(await this.deps.client.init(params.backend));
-      await this.loadModel({ kind: 'catalogue', id: params.model ?? this.deps.defaultModelId }, params.model ?? this.deps.defaultModelId);
       const samples = await this.samples();
       const sample = (params.image && samples.find((s) => s.id === params.image)) || samples[0];
       if (params.image && sample?.id !== params.image) {
