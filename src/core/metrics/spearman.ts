@@ -122,15 +122,23 @@ const MASK = RADIX - 1;
 function rankInto(values: ArrayLike<number>, ranks: Float64Array, name: string): boolean {
   // Monomorphic typed-array loops are several times faster than reads through ArrayLike.
   const typed = values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values);
-  checkNoNaN(typed, name);
-  if (typed.length < 2) return false;
-  const s = scratchFor(typed.length);
-  if (typed instanceof Float32Array || fitsFloat32(typed)) {
-    s.f32.set(typed);
-    const sorted = radixSort(s);
-    return averageRanks(sorted.keys, sorted.order, ranks);
+  if (typed.length < 2) {
+    checkNoNaN(typed, name);
+    return false;
   }
-  return rankByComparison(typed, ranks, s);
+  const s = scratchFor(typed.length);
+  let bits: Uint32Array;
+  if (typed instanceof Float32Array) {
+    // Read the caller's float bits in place instead of copying them.
+    bits = new Uint32Array(typed.buffer, typed.byteOffset, typed.length);
+  } else {
+    checkNoNaN(typed, name);
+    if (!fitsFloat32(typed)) return rankByComparison(typed, ranks, s);
+    s.f32.set(typed);
+    bits = s.f32Bits;
+  }
+  const sorted = radixSort(s, bits, name);
+  return averageRanks(sorted.keys, sorted.order, ranks);
 }
 
 function rankByComparison(values: Float64Array, ranks: Float64Array, s: Scratch): boolean {
@@ -148,11 +156,11 @@ function rankByComparison(values: Float64Array, ranks: Float64Array, s: Scratch)
 }
 
 function checkNoNaN(values: Float32Array | Float64Array, name: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] !== values[i]) {
-      throw new MetricInputError(`The ${name} map holds NaN at index ${i}, so Spearman's ρ cannot rank it.`);
-    }
-  }
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) throw nanError(name, i);
+}
+
+function nanError(name: string, index: number): MetricInputError {
+  return new MetricInputError(`The ${name} map holds NaN at index ${index}, so Spearman's ρ cannot rank it.`);
 }
 
 function fitsFloat32(values: Float64Array): boolean {
@@ -161,18 +169,19 @@ function fitsFloat32(values: Float64Array): boolean {
 }
 
 /**
- * Sorts the indices of s.f32 by value: floats become order-preserving unsigned keys, then an
+ * Sorts indices by the float32 values whose bit patterns are `bits`: floats become order-preserving unsigned keys, then an
  * LSD radix sort with two 16-bit digits runs over reused buffers (both histograms in the key pass;
  * a high digit every key shares, as for a map within one binade, is skipped).
  */
-function radixSort(s: Scratch): { keys: Uint32Array; order: Uint32Array } {
-  const { n, f32, f32Bits, keys, keysTmp, order, orderTmp } = s;
+function radixSort(s: Scratch, bits: Uint32Array, name: string): { keys: Uint32Array; order: Uint32Array } {
+  const { n, keys, keysTmp, order, orderTmp } = s;
   const [low, high] = s.counts;
   low.fill(0);
   high.fill(0);
   for (let i = 0; i < n; i++) {
-    if (f32[i] === 0) f32[i] = 0; // −0 and +0 must tie
-    const u = f32Bits[i];
+    let u = bits[i];
+    if ((u & 0x7fffffff) > 0x7f800000) throw nanError(name, i);
+    if (u === 0x80000000) u = 0; // −0 and +0 must tie
     // Flip negatives entirely and set the sign bit of positives: unsigned order = numeric order.
     const k = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
     keys[i] = k;
