@@ -1,11 +1,8 @@
+import { HUMAN_CEILING, PROTOCOL_IDS, PROTOCOLS } from '../attacks/protocols';
 import type { ProtocolId } from '../attacks/types';
 
 export type { ProtocolId };
-
-export const PROTOCOL_IDS: readonly ProtocolId[] = ['interactive', '2025-corrected', '2025-published', '2023'];
-
-/** Spearman ceiling of ClickMe: the correlation between two halves of the players (METHOD.md §2). */
-export const HUMAN_CEILING = 0.65753;
+export { HUMAN_CEILING, PROTOCOL_IDS };
 
 /**
  * One finished (model, image) run of a batch, as stored in IndexedDB and exported per image.
@@ -50,9 +47,8 @@ export interface AlignmentConvention {
 }
 
 export function alignmentConvention(protocol: ProtocolId): AlignmentConvention {
-  return protocol === '2025-corrected' || protocol === '2025-published'
-    ? { map: 'max', divideByCeiling: true }
-    : { map: 'mean', divideByCeiling: false };
+  const p = PROTOCOLS[protocol];
+  return { map: p.mapConvention, divideByCeiling: p.humanCeiling !== null };
 }
 
 /** The alignment a record contributes under its own protocol's convention. */
@@ -68,9 +64,5 @@ export function conventionLabel(c: AlignmentConvention): string {
   return c.divideByCeiling ? `Spearman(${map}, human) ÷ ${HUMAN_CEILING}` : `Spearman(${map}, human)`;
 }
 
-export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
-  interactive: 'Interactive (FMN L2, 100 steps, 1000 classes)',
-  '2025-corrected': '2025 corrected (working FMN, binary read-out)',
-  '2025-published': '2025 as published (foolbox L2FMN behaviour, binary read-out)',
-  '2023': '2023 paper (L2 PGD with ε bisection)',
-};
+/** Menu and legend names, from the attack engine's protocol presets. */
+export const PROTOCOL_LABELS = Object.fromEntries(PROTOCOL_IDS.map((id) => [id, PROTOCOLS[id].label])) as Record<ProtocolId, string>;

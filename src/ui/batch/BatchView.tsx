@@ -8,7 +8,7 @@ import type { SampleRef } from '../state/sessionController';
 import { useBatch } from '../state/batchStore';
 import { download } from '../scatter/exportChart';
 import { batchController } from './browserDeps';
-import { PROTOCOL_RUNS } from './batchRunner';
+import { PROTOCOLS } from '../../core/attacks/protocols';
 import './batch.css';
 
 const fmt = (m: MeanSe) => (m.mean === null ? '—' : `${m.mean.toFixed(3)}${m.sem !== null ? ` ± ${m.sem.toFixed(3)}` : ''}`);
@@ -32,12 +32,15 @@ function StorageBanner() {
   );
 }
 
+/** Models a batch can run: not those the importers cannot open; large downloads only when picked. */
+const BATCH_MODELS = CATALOGUE.filter((m) => !m.unsupportedReason);
+
 function BatchSetup({ samples }: { samples: SampleRef[] }) {
   const running = useBatch((s) => s.running);
-  const [models, setModels] = useState<string[]>(() => CATALOGUE.map((m) => m.id));
+  const [models, setModels] = useState<string[]>(() => BATCH_MODELS.filter((m) => !m.downloadNeeded).map((m) => m.id));
   const [images, setImages] = useState<string[] | null>(null);
   const [protocol, setProtocol] = useState<ProtocolId>('interactive');
-  const [steps, setSteps] = useState(PROTOCOL_RUNS.interactive.steps);
+  const [steps, setSteps] = useState(PROTOCOLS.interactive.steps);
   const chosenImages = images ?? samples.map((s) => s.id);
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
 
@@ -46,11 +49,11 @@ function BatchSetup({ samples }: { samples: SampleRef[] }) {
       <h2 id="batch-setup-title">New batch</h2>
       <fieldset>
         <legend>Models</legend>
-        {CATALOGUE.map((m) => (
+        {BATCH_MODELS.map((m) => (
           <label key={m.id} className="check">
             <input type="checkbox" data-testid={`batch-model-${m.id}`} checked={models.includes(m.id)}
               onChange={() => setModels(toggle(models, m.id))} />
-            {m.name}
+            {m.name}{m.downloadNeeded ? ' (downloads from its official URL)' : ''}
           </label>
         ))}
       </fieldset>
@@ -72,7 +75,7 @@ function BatchSetup({ samples }: { samples: SampleRef[] }) {
           <select data-testid="batch-protocol" value={protocol} onChange={(e) => {
             const p = e.target.value as ProtocolId;
             setProtocol(p);
-            setSteps(PROTOCOL_RUNS[p].steps || 1);
+            setSteps(PROTOCOLS[p].steps || 1);
           }}>
             {PROTOCOL_IDS.map((p) => <option key={p} value={p}>{PROTOCOL_LABELS[p]}</option>)}
           </select>
@@ -80,7 +83,7 @@ function BatchSetup({ samples }: { samples: SampleRef[] }) {
         <label className="field">
           <span>Steps per attack</span>
           <input type="number" min={1} max={100000} data-testid="batch-steps" value={steps}
-            disabled={PROTOCOL_RUNS[protocol].attack === 'pgd-bisect'}
+            disabled={PROTOCOLS[protocol].attack === 'pgd-bisect'}
             onChange={(e) => setSteps(Math.max(1, Math.round(Number(e.target.value) || 1)))} />
         </label>
         <button type="button" className="primary" data-testid="batch-start" disabled={running}
@@ -88,9 +91,10 @@ function BatchSetup({ samples }: { samples: SampleRef[] }) {
           Run {models.length * chosenImages.length} attacks
         </button>
       </div>
+      <p className="muted small">{PROTOCOLS[protocol].description}</p>
       <p className="muted small">
         Each result is saved as soon as it finishes; closing or reloading the tab loses nothing and the batch resumes.
-        {steps < PROTOCOL_RUNS[protocol].steps ? ` Fewer steps than the protocol's ${PROTOCOL_RUNS[protocol].steps} give larger, less minimal norms.` : ''}
+        {steps < PROTOCOLS[protocol].steps ? ` Fewer steps than the protocol's ${PROTOCOLS[protocol].steps} give larger, less minimal norms.` : ''}
       </p>
     </section>
   );

@@ -10,7 +10,8 @@ import { describeProblems, parsePublishedTable } from '../../core/results/publis
 import type { ProtocolId } from '../../core/results/types';
 import { batchStore } from '../state/batchStore';
 import type { ResultsStore } from '../storage/resultsStore';
-import { BatchRunner, PROTOCOL_RUNS, type BatchSample, type BatchWorker } from './batchRunner';
+import { PROTOCOLS } from '../../core/attacks/protocols';
+import { BatchRunner, type BatchSample, type BatchWorker } from './batchRunner';
 
 export interface BatchWorkerHandle {
   worker: BatchWorker;
@@ -69,7 +70,7 @@ export class BatchController {
       protocol: req.protocol,
       models: req.models,
       images: req.images,
-      attack: PROTOCOL_RUNS[req.protocol].attack,
+      attack: PROTOCOLS[req.protocol].attack,
       steps: req.steps,
       status: 'running',
     };

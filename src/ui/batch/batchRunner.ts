@@ -1,5 +1,6 @@
 import { readoutClass } from '../../core/attacks/readout';
-import type { AttackConfig, AttackId, ProtocolId, ReadoutId, RunResult } from '../../core/attacks/types';
+import { configForProtocol, PROTOCOLS } from '../../core/attacks/protocols';
+import type { AttackConfig, RunResult } from '../../core/attacks/types';
 import type { FloatImage } from '../../core/image/types';
 import { alignment } from '../../core/metrics/alignment';
 import type { ModelInfo } from '../../core/models/types';
@@ -9,14 +10,6 @@ import type { ResultRecord } from '../../core/results/types';
 import type { ResultsStore } from '../storage/resultsStore';
 import type { AttackHandle } from '../../worker/client';
 import type { ModelSource, Prediction } from '../../worker/protocol';
-
-/** Attack and read-out of each protocol preset (METHOD.md §6); the batch may lower the steps. */
-export const PROTOCOL_RUNS: Record<ProtocolId, { attack: AttackId; steps: number; readout: ReadoutId }> = {
-  interactive: { attack: 'fmn', steps: 100, readout: '1000-class' },
-  '2025-corrected': { attack: 'fmn', steps: 1000, readout: 'binary' },
-  '2025-published': { attack: 'fmn-as-published', steps: 1000, readout: 'binary' },
-  '2023': { attack: 'pgd-bisect', steps: 0, readout: '1000-class' },
-};
 
 /** The part of the worker client a batch needs (a second client, so the interactive view keeps its model). */
 export interface BatchWorker {
@@ -114,17 +107,14 @@ export class BatchRunner {
     // The worker takes ownership of transferred buffers: send copies, keep the map for alignment.
     await worker.setImage(sample.pixels.slice(), size, sample.heatmap?.data.slice(), job.imageId);
     const [top] = await worker.predict();
-    const preset = PROTOCOL_RUNS[plan.protocol];
+    const preset = PROTOCOLS[plan.protocol];
     const readout = preset.readout;
-    const config: AttackConfig = {
-      attack: preset.attack,
-      steps: preset.attack === 'pgd-bisect' ? 0 : plan.steps,
-      readout,
+    // A batch may ask for fewer steps than the preset (quick looks); pgd-bisect's length follows from its search.
+    const config = configForProtocol(plan.protocol, {
       label: sample.label,
-      seed: 0,
       previewSize: 4,
-      protocol: plan.protocol,
-    };
+      ...(preset.attack === 'pgd-bisect' ? {} : { steps: plan.steps }),
+    });
     if (this.cancelled) return null;
     this.active = worker.startAttack(config);
     let result: RunResult;

@@ -64,7 +64,7 @@ describe('renderScatter', () => {
     const notes = [...el.querySelectorAll('[data-testid="scatter-note"]')].map((n) => n.textContent);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toBe(
-      'Not directly comparable: your runs (Interactive) and the layer "2025 follow-up" (2025 as published) were measured under different protocols.',
+      'Not directly comparable: your runs (Interactive) and the layer "2025 follow-up" (2025 follow-up as published) were measured under different protocols.',
     );
     expect(el.querySelector('.y-title .y-main')?.textContent).toBe('Alignment: mean Spearman ρ(attack map, human map)');
     const y = el.querySelector('.y-title .y-note')?.textContent;

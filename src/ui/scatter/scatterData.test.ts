@@ -58,7 +58,7 @@ describe('scatter data', () => {
   it('names the robustness units and the protocol on the axes', () => {
     const pts = userPoints([summary('a', '2025-corrected', 0.3)], () => null);
     expect(axisTitles('robustness-alignment', pts)).toEqual({
-      x: 'Robustness: mean ‖δ‖₂ of successful minimal adversarials ([0,1] pixels) — 2025 corrected',
+      x: 'Robustness: mean ‖δ‖₂ of successful minimal adversarials ([0,1] pixels) — 2025 follow-up, corrected FMN',
       y: 'Alignment: mean Spearman ρ(attack map, human map)',
       yNote: 'attack map |max over channels of δ|, ρ ÷ 0.65753',
     });
