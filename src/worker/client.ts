@@ -56,6 +56,8 @@ interface Pending {
   timeoutMs: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   type: WorkerRequest['type'];
+  /** A paused run: no timeout until it resumes. */
+  paused?: boolean;
 }
 
 /** A request without its id; the Omit distributes so the union stays a union. */
@@ -111,12 +113,21 @@ export class WorkerClient {
     return { runId, result };
   }
 
+  /** Pauses a run; its silence while paused does not count towards its timeout. */
   async pause(runId: number): Promise<void> {
+    const run = this.pending.get(runId);
+    if (run) run.paused = true;
     await this.request({ type: 'attackPause', runId });
+    if (run) clearTimeout(run.timer);
   }
 
   async resume(runId: number): Promise<void> {
     await this.request({ type: 'attackResume', runId });
+    const run = this.pending.get(runId);
+    if (run) {
+      run.paused = false;
+      this.arm(runId, run);
+    }
   }
 
   async cancel(runId: number): Promise<void> {
@@ -174,6 +185,7 @@ export class WorkerClient {
 
   private arm(requestId: number, p: Pending): void {
     clearTimeout(p.timer);
+    if (p.paused) return;
     p.timer = setTimeout(() => {
       this.settle(requestId);
       p.reject(

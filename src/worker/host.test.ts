@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../test/backend';
 import type { StepReport } from '../core/attacks/types';
 import { WorkerClient, WorkerRequestError, type PortLike } from './client';
-import { topK } from './host';
-import { closeChannels, config, connect, SIZE } from './testing';
+import { topK, WorkerHost } from './host';
+import { closeChannels, config, connect, fakeAttack, SIZE, toyClassifier } from './testing';
 
 const N = SIZE * SIZE * 3;
 afterEach(closeChannels);
@@ -177,6 +177,27 @@ describe('WorkerHost over a MessageChannel', () => {
     const { client } = connect();
     const err = await client.request({ type: 'bogus' } as never).catch((e) => e);
     expect(err).toMatchObject({ code: 'bad-request', message: /unknown type "bogus"/ });
+  });
+
+  it('a paused run does not time out however long it stays paused', async () => {
+    const channel = new MessageChannel();
+    new WorkerHost(channel.port1 as unknown as PortLike, {
+      initBackend: async () => ({ backend: 'cpu', adapter: '', fellBack: false, reasons: [] }),
+      loadClassifier: async () => toyClassifier('up', 1),
+      createAttack: (_c, x0, cfg) => fakeAttack(cfg, x0),
+    });
+    const client = new WorkerClient(channel.port2 as unknown as PortLike, { attackStart: 100 });
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const run = client.startAttack(config(1000));
+    const outcome = run.result.catch((e) => e);
+    await client.pause(run.runId);
+    await new Promise((r) => setTimeout(r, 300));
+    await client.cancel(run.runId);
+    expect(await outcome).toMatchObject({ code: 'cancelled' });
+    channel.port1.close();
+    channel.port2.close();
   });
 
   it('times out a request the worker never answers', async () => {

@@ -83,11 +83,6 @@ export class WorkerHost {
     return status;
   }
 
-  /** The current image's human map, for code that computes alignment next to the run. */
-  get heatmap(): Float32Array | undefined {
-    return this.image?.heatmap;
-  }
-
   private post(message: WorkerResponse): void {
     this.port.postMessage(message, transferablesOf(message));
   }
