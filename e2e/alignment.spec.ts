@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { test, expect, SLOW } from './fixtures';
 
 const MODEL = 'mobilenet_v1_0.25_224';
@@ -65,4 +66,32 @@ test.describe('alignment', () => {
     expect(Number(await page.getByTestId('alignment').textContent())).not.toBeNaN();
     await expect(page.getByTestId('alignment-convention')).toContainText('|mean over channels of δ| (2023)');
   });
+});
+
+test('a generated ClickMe TFRecord shard opens, lists its records, and shows a record with its map', async ({ app, page }) => {
+  test.setTimeout(300_000);
+  process.env.ALIGNSCOPE_ASSETS_MIRROR ??= '/work/shared/assets';
+  const { buildClickmeShard, clickmeSampleRows } = await import('../src/test/clickmeShard');
+  const shard = Buffer.from(buildClickmeShard({ count: 3 }));
+  const rows = clickmeSampleRows().slice(0, 3);
+
+  await app.open({ model: MODEL, image: 'coffee', tab: 'attack' });
+  await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
+  await page.getByText('Open official ClickMe data (TFRecord shard)').click();
+  await page.getByTestId('clickme-upload').setInputFiles({ name: 'val-test.tfrecords', mimeType: 'application/octet-stream', buffer: shard });
+  await expect(page.getByTestId('clickme-count')).toHaveText('3');
+  await expect(page.getByTestId('clickme-record')).toHaveCount(3);
+
+  // A corrupt shard is reported and the listed one stays.
+  await page.getByTestId('clickme-upload').setInputFiles({ name: 'broken.tfrecords', mimeType: 'application/octet-stream', buffer: shard.subarray(0, 40) });
+  await expect(app.error).toContainText('broken.tfrecords');
+  await expect(page.getByTestId('clickme-record')).toHaveCount(3);
+
+  await page.getByTestId('clickme-record').nth(1).click();
+  await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map', { timeout: SLOW });
+  expect(await page.getByTestId('clickme-record').nth(1).getAttribute('aria-pressed')).toBe('true');
+  // The record's label (from the shard) names the image.
+  const names = JSON.parse(fs.readFileSync(`${process.env.ALIGNSCOPE_ASSETS_MIRROR}/labels/imagenet1000_index_wnid_names.json`, 'utf8')) as { index: number; short: string }[];
+  const name = names.find((n) => n.index === rows[1].label)!.short;
+  await expect(page.locator('#alignment-title')).toContainText(`${name} · ClickMe record 1`);
 });

@@ -8,6 +8,7 @@ import { shownIndex, useRunDrawing } from '../attack/runContext';
 import { AlignmentConventionLabel } from '../attack/StepCharts';
 import { attackMaps } from '../attack/stepAlignment';
 import { BubbleEditor } from './BubbleEditor';
+import { ClickmeShardPanel } from './ClickmeShardPanel';
 import { drawnMapStore, mapFromStrokes, useDrawnMaps } from './drawnMapStore';
 
 /**
@@ -162,6 +163,7 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
           <BubbleEditor imageId={input.imageId} clean={input.pixels} size={input.size} onChange={onMapChange} />
         </div>
       )}
+      <ClickmeShardPanel />
     </section>
   );
 }
