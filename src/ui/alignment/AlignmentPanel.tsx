@@ -114,7 +114,13 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
             <strong data-testid="human-map-source" className={drawn ? 'own-map' : undefined}>
               {source}
             </strong>
-            <span>{humanMap ? 'what people looked at to recognise the object' : 'draw one below, or pick a ClickMe sample'}</span>
+            <span>
+              {drawn
+                ? 'what you marked as needed to recognise the object'
+                : humanMap
+                  ? 'where people needed to look to recognise the object'
+                  : 'draw one below, or pick a ClickMe sample'}
+            </span>
             <Legend colormap={colormap} low="less" high="more important" />
           </figcaption>
         </figure>
