@@ -1,6 +1,5 @@
-import { readoutClass } from '../../core/attacks/readout';
 import { configForProtocol, PROTOCOLS } from '../../core/attacks/protocols';
-import type { AttackConfig, RunResult } from '../../core/attacks/types';
+import type { AttackConfig, ReadoutId, RunResult } from '../../core/attacks/types';
 import type { FloatImage } from '../../core/image/types';
 import { alignment } from '../../core/metrics/alignment';
 import type { ModelInfo } from '../../core/models/types';
@@ -18,6 +17,15 @@ export interface BatchWorker {
   predict(): Promise<Prediction[]>;
   startAttack(config: AttackConfig): AttackHandle;
   cancel(runId: number): Promise<void>;
+}
+
+/**
+ * The read-out class of an ImageNet class: itself, or its group for the binary read-out (animate
+ * 0–397 → 0). Same rule as core/attacks/readout.ts, restated so the main thread need not load
+ * TensorFlow.js through that module.
+ */
+function readoutClass(readout: ReadoutId, imagenetClass: number): number {
+  return readout === '1000-class' ? imagenetClass : imagenetClass < 398 ? 0 : 1;
 }
 
 export interface BatchSample {
