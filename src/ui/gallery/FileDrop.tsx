@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState, type DragEvent, type ReactNode } from 'react';
 
 interface FileDropProps {
   label: string;
@@ -8,6 +8,18 @@ interface FileDropProps {
   testId: string;
   onFiles: (files: File[]) => void;
   children?: ReactNode;
+}
+
+/** Props for a whole panel that takes dropped files (the inner FileDrops take their own). */
+export function dropTarget(onFiles: (files: File[]) => void) {
+  return {
+    onDragOver: (e: DragEvent) => e.preventDefault(),
+    onDrop: (e: DragEvent) => {
+      e.preventDefault();
+      const files = [...e.dataTransfer.files];
+      if (files.length) onFiles(files);
+    },
+  };
 }
 
 /** A labelled file input that also takes files dropped on it. */
@@ -24,6 +36,7 @@ export function FileDrop({ label, hint, accept, multiple, testId, onFiles, child
       onDragLeave={() => setOver(false)}
       onDrop={(e) => {
         e.preventDefault();
+        e.stopPropagation();
         setOver(false);
         const files = [...e.dataTransfer.files];
         if (files.length) onFiles(files);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useSession } from '../state/sessionStore';
 import { useController } from '../state/sessionContext';
 import type { SampleRef } from '../state/sessionController';
-import { FileDrop } from './FileDrop';
+import { dropTarget, FileDrop } from './FileDrop';
 
 /** Sample images (ClickMe with human maps, CC0 photos) and the user's own image and map. */
 export function Gallery() {
@@ -22,7 +22,7 @@ export function Gallery() {
     ['Photos · CC0 / public domain', samples.filter((s) => s.kind === 'photo')],
   ];
   return (
-    <section className="panel gallery" aria-labelledby="gallery-title">
+    <section className="panel gallery" aria-labelledby="gallery-title" {...dropTarget(([f]) => void controller.uploadImage(f))}>
       <h2 id="gallery-title">Image</h2>
       {groups.map(([title, list]) =>
         list.length ? (

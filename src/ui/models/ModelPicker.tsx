@@ -3,6 +3,7 @@ import type { ModelInfo } from '../../core/models/types';
 import { useSession } from '../state/sessionStore';
 import { useController } from '../state/sessionContext';
 import { CustomModelForm } from './CustomModelForm';
+import { dropTarget } from '../gallery/FileDrop';
 
 const families = [...new Set(CATALOGUE.map((m) => m.family))].map(
   (family) => [family, CATALOGUE.filter((m) => m.family === family)] as const,
@@ -24,7 +25,12 @@ export function ModelPicker() {
   const info = useSession((s) => s.modelInfo);
   const loading = useSession((s) => s.modelLoading);
   return (
-    <section className="panel models" aria-labelledby="model-title" aria-busy={Boolean(loading)}>
+    <section
+      className="panel models"
+      aria-labelledby="model-title"
+      aria-busy={Boolean(loading)}
+      {...dropTarget((files) => void controller.loadModelFromFiles(files))}
+    >
       <h2 id="model-title">Model</h2>
       <label className="field">
         <span>Catalogue</span>
