@@ -39,7 +39,7 @@ export const HARMONIZED_CATALOGUE: ModelInfo[] = [
     'vit-b16',
     'ViT-B/16',
     'vit_keras ViT-B/16 with a linear head; about 86 M parameters.',
-    `${CUSTOM_LAYERS}ClassToken, AddPositionEmbs and TransformerBlock (multi-head self-attention) from vit_keras, and LayerNormalization.`,
+    `${CUSTOM_LAYERS}ClassToken, AddPositionEmbs and TransformerBlock (multi-head self-attention) from vit_keras.`,
   ),
   harmonized(
     'levit_small',
@@ -51,12 +51,12 @@ export const HARMONIZED_CATALOGUE: ModelInfo[] = [
     'convnext_tiny',
     'ConvNeXt tiny',
     'keras_cv_attention_models ConvNeXtTiny with a linear head; about 28 M parameters.',
-    `${CUSTOM_LAYERS}LayerNormalization and the ChannelAffine layer scale from keras_cv_attention_models, with gelu.`,
+    `${CUSTOM_LAYERS}the ChannelAffine layer scale from keras_cv_attention_models (its LayerNormalization, gelu and depthwise convolutions are supported).`,
   ),
   harmonized(
     'maxvit_tiny',
     'MaxViT tiny',
     'keras_cv_attention_models MaxViT_Tiny with a linear head; about 31 M parameters.',
-    `${CUSTOM_LAYERS}block and grid attention with relative positional embeddings (MultiHeadRelativePositionalEmbedding), window reshapes and LayerNormalization.`,
+    `${CUSTOM_LAYERS}block and grid attention with relative positional embeddings (MultiHeadRelativePositionalEmbedding) and window reshapes done by TF-op layers.`,
   ),
 ];

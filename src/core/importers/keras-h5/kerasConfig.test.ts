@@ -86,7 +86,7 @@ describe('checkSupported', () => {
       { class_name: 'AddPositionEmbs', name: 'Transformer/posembed_input' },
       { class_name: 'TransformerBlock', name: 'Transformer/encoderblock_0' },
       { class_name: 'TransformerBlock', name: 'Transformer/encoderblock_1' },
-      { class_name: 'Dense', name: 'head', config: { units: 3, activation: 'elu' } },
+      { class_name: 'Dense', name: 'head', config: { units: 3, activation: 'hard_swish' } },
     ]);
     let error: unknown;
     try {
@@ -100,7 +100,7 @@ describe('checkSupported', () => {
     expect(message).toContain('ClassToken (1 layer, e.g. "class_token")');
     expect(message).toContain('AddPositionEmbs');
     expect(message).toContain('TransformerBlock (2 layers, e.g. "Transformer/encoderblock_0")');
-    expect(message).toContain('activations elu');
+    expect(message).toContain('activations hard_swish (1 layer, e.g. "head")');
   });
 
   it('looks inside nested models', () => {

@@ -153,6 +153,11 @@ export function dropFinalSoftmax(model: KerasLayerJson): Omit<PreparedConfig, 'm
       layer.config.activation = 'linear';
       return { logitsLayer, softmaxRemovedAt: name };
     }
+    if (CONTAINERS.has(layer.class_name)) {
+      // A nested model (e.g. a Keras application wrapped in another model): look inside it.
+      const inner = dropFinalSoftmax(layer);
+      return inner.softmaxRemovedAt ? { logitsLayer, softmaxRemovedAt: `${name}/${inner.softmaxRemovedAt}` } : { logitsLayer };
+    }
     if (!PASS_THROUGH.has(layer.class_name)) break;
     name = inboundName(layer, model, index);
   }

@@ -14,14 +14,17 @@ export interface LayerSpec {
 }
 
 /** A Keras 2 Functional model_config: one InputLayer, then `specs` in order. */
-export function functionalConfig(inputShape: number[], specs: LayerSpec[], outputName?: string): KerasLayerJson {
+export function functionalConfig(inputShape: number[], specs: LayerSpec[], inputName = 'input_1'): KerasLayerJson {
   const input = {
     class_name: 'InputLayer',
-    name: 'input_1',
-    config: { batch_input_shape: [null, ...inputShape], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' },
+    name: inputName,
+    config: { batch_input_shape: [null, ...inputShape], dtype: 'float32', sparse: false, ragged: false, name: inputName },
     inbound_nodes: [],
   };
-  let prev = 'input_1';
+  // Keras numbers a nested model's first call node 1: node 0 is the one made when it was built.
+  const nested = new Set(specs.filter((s) => ['Functional', 'Model', 'Sequential'].includes(s.class_name)).map((s) => s.name));
+  const node = (name: string) => (nested.has(name) ? 1 : 0);
+  let prev = inputName;
   const layers = specs.map((s) => {
     const inbound = s.inbound ?? [prev];
     prev = s.name;
@@ -29,13 +32,12 @@ export function functionalConfig(inputShape: number[], specs: LayerSpec[], outpu
       class_name: s.class_name,
       name: s.name,
       config: { name: s.name, trainable: true, dtype: 'float32', ...s.config },
-      inbound_nodes: [inbound.map((n) => [n, 0, 0, {}])],
+      inbound_nodes: [inbound.map((n) => [n, node(n), 0, {}])],
     };
   });
-  const out = outputName ?? prev;
   return {
     class_name: 'Functional',
-    config: { name: 'model', layers: [input, ...layers], input_layers: [['input_1', 0, 0]], output_layers: [[out, 0, 0]] },
+    config: { name: 'model', layers: [input, ...layers], input_layers: [[inputName, 0, 0]], output_layers: [[prev, node(prev), 0]] },
   };
 }
 

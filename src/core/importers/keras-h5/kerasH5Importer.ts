@@ -81,7 +81,9 @@ async function importOpen(
   const logitsLayer = hints?.logitsLayer ?? prepared.logitsLayer;
   let raw: RawModel;
   try {
-    raw = layersModelToRaw(model, { logitsLayer });
+    // Unless the user named a layer, the logits are the model's output (its softmax already turned off);
+    // naming that layer would fail for a wrapped model, whose layer also has its construction node.
+    raw = layersModelToRaw(model, { logitsLayer: hints?.logitsLayer });
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     throw new KerasH5ImportError(`The model in "${fileName}" cannot be attacked: ${e.message}`, { cause: e });
