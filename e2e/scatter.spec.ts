@@ -33,7 +33,7 @@ test('the 2025 reference layer shows all 351 published models', async ({ page })
 
 test('a 2-model × 2-image batch completes and shows 2 user points', async ({ page }) => {
   test.setTimeout(600_000);
-  await chooseBatch(page, MODELS, IMAGES, 2);
+  await chooseBatch(page, MODELS, IMAGES, 3);
   await page.getByTestId('batch-start').click();
   await expect(page.getByTestId('batch-status')).toHaveText(/^4 \/ 4 done/, { timeout: 480_000 });
   await expect(page.getByTestId('batch-status')).toHaveAttribute('data-state', 'idle');

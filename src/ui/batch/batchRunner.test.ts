@@ -5,7 +5,7 @@ import type { ModelInfo } from '../../core/models/types';
 import type { BatchPlan } from '../../core/results/batchPlan';
 import { openResultsStore, type ResultsStore } from '../storage/resultsStore';
 import { WorkerRequestError } from '../../worker/client';
-import { BatchRunner, type BatchSample, type BatchWorker } from './batchRunner';
+import { BatchRunner, minMaxScale, type BatchSample, type BatchWorker } from './batchRunner';
 
 const SIZE = 4;
 const ramp = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i / 15);
@@ -32,8 +32,10 @@ class FakeWorker implements BatchWorker {
     this.calls.push({ type: 'loadModel', arg: source.id });
     return { id: source.id!, name: source.id!, family: 'MobileNet v1', inputSize: SIZE } as ModelInfo;
   }
-  async setImage(_p: Float32Array, _s: number, _h?: Float32Array, imageId?: string) {
+  sent: Float32Array[] = [];
+  async setImage(p: Float32Array, _s: number, _h?: Float32Array, imageId?: string) {
     this.image = imageId ?? '';
+    this.sent.push(p);
   }
   async predict() {
     return [{ classIndex: this.predicted[this.image], prob: 0.9, logit: 5 }];
@@ -65,7 +67,7 @@ class FakeWorker implements BatchWorker {
 
 const samples: Record<string, number> = { fwd: 10, rev: 500, hard: 10 };
 const loadSample = async (id: string): Promise<BatchSample> => ({
-  pixels: new Float32Array(SIZE * SIZE * 3).fill(0.5),
+  pixels: Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => 0.25 + (i % 3) * 0.25),
   heatmap: { width: SIZE, height: SIZE, channels: 1, data: ramp },
   label: samples[id],
 });
@@ -118,6 +120,21 @@ describe('BatchRunner', () => {
     const [r] = await s.listResults();
     expect(r).toMatchObject({ cleanPrediction: 0, cleanCorrect: true, protocol: '2025-published', attack: 'fmn-as-published' });
     expect((worker.calls[1].arg as AttackConfig).readout).toBe('binary');
+    // pixels 0.25/0.5/0.75 min–max scaled to 0/0.5/1, as the 2025 follow-up did
+    expect([...worker.sent[0].slice(0, 3)]).toEqual([0, 0.5, 1]);
+  });
+
+  it('sends the interactive protocol the image as it is, and the binary read-out counts a wrong group', async () => {
+    const s = await store();
+    const worker = new FakeWorker({ fwd: 500 });
+    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'wasm' }).run(
+      plan({ protocol: '2025-corrected', models: ['m1'], images: ['fwd'] }),
+    );
+    expect((await s.listResults())[0]).toMatchObject({ cleanPrediction: 1, cleanCorrect: false });
+    expect(minMaxScale(new Float32Array([0.3, 0.3]))).toEqual(new Float32Array([0.3, 0.3]));
+    const w2 = new FakeWorker({ fwd: 10 });
+    await new BatchRunner({ worker: w2, loadSample, store: await store(), backend: () => 'wasm' }).run(plan({ models: ['m1'], images: ['fwd'] }));
+    expect([...w2.sent[0].slice(0, 3)]).toEqual([0.25, 0.5, 0.75]);
   });
 
   it('resumes after a crash with only the jobs that have no stored result', async () => {

@@ -28,6 +28,21 @@ function readoutClass(readout: ReadoutId, imagenetClass: number): number {
   return readout === '1000-class' ? imagenetClass : imagenetClass < 398 ? 0 : 1;
 }
 
+/**
+ * The 2025 follow-up min–max scaled each image to [0, 1] before attacking it (METHOD.md §6); a
+ * constant image stays as it is.
+ */
+export function minMaxScale(pixels: Float32Array): Float32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of pixels) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) return pixels.slice();
+  return pixels.map((v) => (v - lo) / (hi - lo));
+}
+
 export interface BatchSample {
   /** [size, size, 3] in [0,1] at the model's input size. */
   pixels: Float32Array;
@@ -113,7 +128,8 @@ export class BatchRunner {
     const size = model.inputSize;
     const sample = await this.deps.loadSample(job.imageId, size);
     // The worker takes ownership of transferred buffers: send copies, keep the map for alignment.
-    await worker.setImage(sample.pixels.slice(), size, sample.heatmap?.data.slice(), job.imageId);
+    const pixels = plan.protocol.startsWith('2025') ? minMaxScale(sample.pixels) : sample.pixels.slice();
+    await worker.setImage(pixels, size, sample.heatmap?.data.slice(), job.imageId);
     const [top] = await worker.predict();
     const preset = PROTOCOLS[plan.protocol];
     const readout = preset.readout;

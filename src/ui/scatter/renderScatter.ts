@@ -255,7 +255,7 @@ const fmt = (v: number | null, se?: number | null) =>
 
 export function describePoint(p: ScatterPoint): string {
   return [
-    `${p.model}${p.imageId ? ` · image ${p.imageId}` : ''}`,
+    `${p.model}${p.imageId ? ` · image ${p.imageId}` : ''} (${p.archClass}, ${p.family})`,
     `${LAYER_LABELS[p.layer]} · ${PROTOCOL_LABELS[p.protocol]}`,
     `robustness (L2) ${fmt(p.robustness, p.robustnessSe)}`,
     `alignment ${fmt(p.alignment, p.alignmentSe)}`,
