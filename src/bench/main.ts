@@ -35,13 +35,15 @@ export interface BenchReport {
   reps: number;
   steps: number;
   rows: BenchRow[];
+  /** The model being measured, with what is known so far (partial reports only). */
+  current?: BenchRow;
   error?: string;
 }
 
 const params = new URLSearchParams(location.search);
 const requested = (params.get('backend') ?? 'webgpu') as BackendName;
-const reps = Number(params.get('reps') ?? 2);
-const steps = Number(params.get('steps') ?? 10);
+const reps = Number(params.get('reps') ?? 1);
+const steps = Number(params.get('steps') ?? 5);
 const modelIds = (params.get('models') ?? CATALOGUE.filter((m) => m.format === 'tfjs-layers').map((m) => m.id).join(',')).split(',');
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -59,7 +61,7 @@ async function attempt<T>(notes: string[], what: string, f: () => Promise<T>): P
   }
 }
 
-async function benchModel(id: string): Promise<BenchRow> {
+async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<BenchRow> {
   const info = catalogueModel(id);
   const base = `/assets/${info.assetPath!.slice(0, info.assetPath!.lastIndexOf('/') + 1)}`;
   const main = { name: 'model.json', bytes: await fetchBytes(`${base}model.json`) };
@@ -68,36 +70,45 @@ async function benchModel(id: string): Promise<BenchRow> {
   for (const n of weightFileNames(json)) files.set(n, await fetchBytes(base + n));
 
   const notes: string[] = [];
+  const row: BenchRow = {
+    model: id,
+    forwardMs: null,
+    naiveGradMs: null,
+    engineGradMs: null,
+    ratio: null,
+    fmnStepsPerS: null,
+    liveTensorsDuringRun: null,
+    leakedTensorsAfterRun: null,
+    notes,
+  };
+  onRow(row);
   const layers = await buildLayersModel(json, files, main.name);
   const naive = wrapClassifier(naiveLogits(layers, info.logitsLayer), info);
   const engine = wrapClassifier((await openLayersModel(main, files, { logitsLayer: info.logitsLayer })).raw, info);
   const x = tf.randomUniform([1, info.inputSize, info.inputSize, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 
-  const forwardMs = await attempt(notes, 'forward', () => medianMs(reps, () => engine.logits(x)));
-  const naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
-  const engineGradMs = await attempt(notes, 'engine gradient', () => medianMs(reps, () => inputGradient(engine.logits, x)));
+  row.forwardMs = await attempt(notes, 'forward', () => medianMs(reps, () => engine.logits(x)));
+  row.engineGradMs = await attempt(notes, 'engine gradient', () => medianMs(reps, () => inputGradient(engine.logits, x)));
+  row.naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
+  if (row.naiveGradMs !== null && row.engineGradMs !== null) row.ratio = row.naiveGradMs / row.engineGradMs;
   naive.dispose();
   layers.dispose();
 
-  let fmnStepsPerS: number | null = null;
-  let liveTensorsDuringRun: number | null = null;
-  let leakedTensorsAfterRun: number | null = null;
   await attempt(notes, 'FMN', async () => {
     const before = tf.memory().numTensors;
     const run = createAttack(engine.logits, x, defaultConfig('fmn', { steps: Math.max(steps, 1), previewSize: 64 }));
     await run.step(); // step 0 evaluates the clean image (and compiles shaders)
     const t0 = performance.now();
     while (!run.done) await run.step();
-    fmnStepsPerS = (1000 * steps) / (performance.now() - t0);
-    liveTensorsDuringRun = tf.memory().numTensors - before;
+    row.fmnStepsPerS = (1000 * steps) / (performance.now() - t0);
+    row.liveTensorsDuringRun = tf.memory().numTensors - before;
     await run.result();
     run.dispose();
-    leakedTensorsAfterRun = tf.memory().numTensors - before;
+    row.leakedTensorsAfterRun = tf.memory().numTensors - before;
   });
   x.dispose();
   engine.dispose();
-  const ratio = naiveGradMs !== null && engineGradMs !== null ? naiveGradMs / engineGradMs : null;
-  return { model: id, forwardMs, naiveGradMs, engineGradMs, ratio, fmnStepsPerS, liveTensorsDuringRun, leakedTensorsAfterRun, notes };
+  return row;
 }
 
 async function main(): Promise<BenchReport> {
@@ -116,7 +127,10 @@ async function main(): Promise<BenchReport> {
   };
   // A fallback would measure another backend under this one's name: report it and stop.
   if (status.fellBack) return report;
-  for (const id of modelIds) report.rows.push(await benchModel(id));
+  // Published as it fills, so a runner that gives up on a slow backend still gets what was measured.
+  (window as unknown as { __benchPartial?: BenchReport }).__benchPartial = report;
+  for (const id of modelIds) report.rows.push(await benchModel(id, (row) => (report.current = row)));
+  delete report.current;
   return report;
 }
 

@@ -76,6 +76,8 @@ describe.skipIf(!hasAssets).each(models)('independent minimal-L2 reference on %s
         row.pubRef = ref.asPublished;
         row.pub = await bestL2(clf, input, configForProtocol('2025-published', { previewSize: 8 }), publishedSteps);
       }
+      // Progress as it goes: a full run takes hours on a CPU.
+      console.log(`verify ${model} ${input} ${readout}: reference ${ref.best}, FMN 100 ${row.fmn100}, FMN 1000 ${row.fmn1000}, as-published ${row.pub ?? '—'} (reference ${row.pubRef ?? '—'})`);
       expect.soft(row.fmn100 !== null && within(row.fmn100, ref.best, 0.1, 0.005), `${readout} FMN 100 ${row.fmn100} vs ${ref.best}`).toBe(true);
       if (long) expect.soft(row.fmn1000 !== null && within(row.fmn1000, ref.best, 0.02, 0.002), `${readout} FMN 1000 ${row.fmn1000} vs ${ref.best}`).toBe(true);
     }
