@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 /**
@@ -25,6 +26,11 @@ const userPoints = (page: Page) => page.locator('[data-testid="scatter"] [data-l
 test('the 2025 reference layer shows all 351 published models', async ({ page }) => {
   await page.goto('/?tab=scatter');
   await expect(page.locator('[data-testid="scatter"] [data-layer="ref2025"]')).toHaveCount(351);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const markup = fs.readFileSync((await svg.path())!, 'utf8');
+  expect(markup.match(/data-layer="ref2025"/g)).toHaveLength(351);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  expect(fs.readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
   await page.getByTestId('layer-toggle-ref2023').check();
   await expect(page.locator('[data-testid="scatter"] [data-layer="ref2023"]').first()).toBeAttached();
   await page.getByTestId('layer-toggle-ref2025').uncheck();
