@@ -39,6 +39,9 @@ export function CurrentImage() {
               />
             )}
           </>
+        ) : image ? (
+          // No model yet: show the picture itself, centre-cropped like the model input will be.
+          <img className="stage-photo" src={image.displayUrl} alt={image.name} />
         ) : (
           <div className="stage-empty">Pick an image from the gallery or upload your own.</div>
         )}
