@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KerasH5ImportError } from './errors';
 import { functionalConfig, type LayerSpec } from './kerasFixtures';
-import { checkSupported, dropFinalSoftmax, inferenceConfig, parseModelConfig, prepareModelConfig, type KerasLayerJson } from './kerasConfig';
+import { checkSupported, dropFinalSoftmax, inferenceConfig, parseModelConfig, pixelRescaling, prepareModelConfig, type KerasLayerJson } from './kerasConfig';
 
 const conv: LayerSpec = { class_name: 'Conv2D', name: 'conv', config: { filters: 2, kernel_size: [1, 1], activation: 'relu' } };
 const gap: LayerSpec = { class_name: 'GlobalAveragePooling2D', name: 'gap' };
@@ -126,5 +126,24 @@ describe('parseModelConfig', () => {
   it('refuses Keras 3 configs with a sentence saying how to re-save', () => {
     const json = JSON.stringify(functionalConfig([4, 4, 3], [conv]));
     expect(() => parseModelConfig(json, 'k3.h5', '3.3.3')).toThrow(/saved by Keras 3 \(keras_version 3\.3\.3\)/);
+  });
+});
+
+describe('pixelRescaling', () => {
+  const rescaling = (scale: number, offset = 0): LayerSpec => ({ class_name: 'Rescaling', name: 'rescaling', config: { scale, offset } });
+
+  it.each([
+    ['1/255 (Keras EfficientNet)', 1 / 255, 0, 'rescaling'],
+    ['1/127.5 − 1 (Keras MobileNet v3)', 1 / 127.5, -1, 'rescaling'],
+    ['a rescaling of other units', 2, 0, undefined],
+  ])('recognises a leading Rescaling by %s', (_name, scale, offset, expected) => {
+    expect(pixelRescaling(functionalConfig([4, 4, 3], [rescaling(scale, offset), conv]))).toBe(expected);
+  });
+
+  it('ignores a Rescaling that does not come first, and looks inside a wrapped model', () => {
+    expect(pixelRescaling(functionalConfig([4, 4, 3], [conv, rescaling(1 / 255)]))).toBeUndefined();
+    const inner = functionalConfig([4, 4, 3], [rescaling(1 / 255), conv]);
+    const outer = functionalConfig([4, 4, 3], [{ class_name: 'Functional', name: 'app', config: inner.config }], 'input_2');
+    expect(pixelRescaling(outer)).toBe('rescaling');
   });
 });

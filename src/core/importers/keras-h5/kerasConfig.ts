@@ -16,6 +16,8 @@ export interface PreparedConfig {
   logitsLayer: string;
   /** Layer whose softmax was turned off, if any. */
   softmaxRemovedAt?: string;
+  /** A leading Rescaling layer that maps [0,255] pixels itself (the model then takes [0,255] input). */
+  rescalesPixelsAt?: string;
 }
 
 const CONTAINERS = new Set(['Functional', 'Model', 'Sequential']);
@@ -164,10 +166,32 @@ export function dropFinalSoftmax(model: KerasLayerJson): Omit<PreparedConfig, 'm
   return { logitsLayer };
 }
 
+const near = (a: number, b: number) => Math.abs(a - b) < 1e-4;
+
+/**
+ * The layer through which a model rescales raw [0,255] pixels itself, as Keras applications with
+ * built-in preprocessing do (EfficientNet: Rescaling(1/255); MobileNet v3: Rescaling(1/127.5, -1)).
+ * Looks at the first layer after the input, inside a wrapped model too.
+ */
+export function pixelRescaling(model: KerasLayerJson): string | undefined {
+  const layers = layersOf(model);
+  const input = layers.find((l) => l.class_name === 'InputLayer');
+  const first =
+    model.class_name === 'Sequential'
+      ? layers.find((l) => l.class_name !== 'InputLayer')
+      : layers.find((l, i) => input && inboundName(l, model, i) === layerName(input));
+  if (!first) return undefined;
+  if (CONTAINERS.has(first.class_name)) return pixelRescaling(first);
+  if (first.class_name !== 'Rescaling' || typeof first.config.scale !== 'number') return undefined;
+  const scale = first.config.scale;
+  const offset = (first.config.offset as number | undefined) ?? 0;
+  return (near(scale * 255, 1) && near(offset, 0)) || (near(scale * 127.5, 1) && near(offset, -1)) ? layerName(first) : undefined;
+}
+
 /** parse → inference copy → logits → check (a final Softmax layer is gone by then). */
 export function prepareModelConfig(json: string, fileName: string, kerasVersion?: string): PreparedConfig {
   const modelConfig = inferenceConfig(parseModelConfig(json, fileName, kerasVersion));
   const logits = dropFinalSoftmax(modelConfig);
   checkSupported(modelConfig, fileName);
-  return { modelConfig, ...logits };
+  return { modelConfig, ...logits, rescalesPixelsAt: pixelRescaling(modelConfig) };
 }

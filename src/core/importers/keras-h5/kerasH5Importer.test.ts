@@ -184,6 +184,27 @@ describe('bad Keras files', () => {
   });
 });
 
+describe('preprocessing the file states', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('reports [0,255] input for a model that rescales pixels itself, and leaves it open otherwise', async () => {
+    const head: LayerSpec[] = [
+      { class_name: 'GlobalAveragePooling2D', name: 'gap' },
+      { class_name: 'Dense', name: 'fc', config: { units: 2, activation: 'softmax' }, weights: [['kernel', [3, 2]], ['bias', [2]]] },
+    ];
+    const withRescaling: LayerSpec[] = [{ class_name: 'Rescaling', name: 'rescaling', config: { scale: 1 / 255, offset: 0 } }, ...head];
+    for (const [specs, expected] of [
+      [withRescaling, { normalizationName: '[0,255]', normalization: { scale: 255, mean: [0, 0, 0], std: [1, 1, 1] } }],
+      [head, { normalizationName: undefined, normalization: undefined }],
+    ] as const) {
+      const bytes = await writeKerasH5({ modelConfig: functionalConfig([2, 2, 3], [...specs]), layers: fixtureWeights([...specs], seeded(1)) });
+      const { raw, info } = await kerasH5Importer.open({ name: 'pixels.h5', bytes }, new Map());
+      expect({ normalizationName: info.normalizationName, normalization: info.normalization }).toEqual(expected);
+      raw.dispose();
+    }
+  });
+});
+
 describe('large weights', () => {
   beforeAll(() => useBackend('cpu'));
 

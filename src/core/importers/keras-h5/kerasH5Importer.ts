@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { File as H5File } from 'h5wasm';
 import { EngineError, layersModelToRaw } from '../../engine';
 import type { ModelImporter } from '../../models/importer';
+import { normalizationPreset } from '../../models/normalizations';
 import type { ModelInfo, RawModel } from '../../models/types';
 import { KerasH5ImportError } from './errors';
 import { getGroup, isHdf5, openH5Blob, openH5Bytes, readStringAttr, type OpenH5 } from './hdf5';
@@ -98,7 +99,9 @@ async function importOpen(
       : prepared.softmaxRemovedAt
         ? `Logits: the softmax of layer "${prepared.softmaxRemovedAt}" is turned off.`
         : `No final softmax found: the output of "${logitsLayer}" is taken as logits.`,
-    'The file does not state its preprocessing: choose the normalisation (harmonized models: ImageNet mean/std).',
+    prepared.rescalesPixelsAt
+      ? `The model rescales [0,255] pixels itself (layer "${prepared.rescalesPixelsAt}"), so it takes [0,255] input.`
+      : 'The file does not state its preprocessing: choose the normalisation (harmonized models: ImageNet mean/std).',
   ];
   return {
     raw,
@@ -109,6 +112,7 @@ async function importOpen(
       numOutputs: raw.numOutputs,
       classOffset: raw.numOutputs === 1001 ? 1 : 0,
       logitsLayer,
+      ...(prepared.rescalesPixelsAt && { normalization: normalizationPreset('[0,255]'), normalizationName: '[0,255]' }),
       notes: notes.join(' '),
     },
   };
