@@ -35,6 +35,12 @@ function applyUrlOnce(): boolean {
   return autoRun;
 }
 
+/** Whether a run on (imageId, modelId) is the session's current image and model. */
+function matchesSession(imageId: string | null, modelId: string | null): boolean {
+  const s = sessionStore.getState();
+  return Boolean(s.modelInput && s.modelInput.imageId === imageId && (s.modelId ?? null) === modelId);
+}
+
 export default function AttackView() {
   const session = useController();
   const controller = runControllerFor(session.client);
@@ -63,8 +69,17 @@ export default function AttackView() {
     } else if (runStore.getState().status === 'idle') {
       loadLastRun()
         .then((last) => {
-          if (!last || runStore.getState().status !== 'idle') return;
-          runStore.getState().restore({ ...last, inputs: last.inputs && { ...last.inputs, labelName } });
+          if (!last) return;
+          // Restore once the session has its image and model, and only if they are the run's.
+          const tryRestore = () => {
+            if (!sessionStore.getState().modelInput) return false;
+            stop();
+            if (runStore.getState().status === 'idle' && matchesSession(last.definition.imageId, last.definition.modelId)) {
+              runStore.getState().restore({ ...last, inputs: last.inputs && { ...last.inputs, labelName } });
+            }
+            return true;
+          };
+          if (!tryRestore()) stop = sessionStore.subscribe(() => void tryRestore());
         })
         .catch(() => {
           // No stored run (or no IndexedDB): nothing to restore.
@@ -75,9 +90,18 @@ export default function AttackView() {
       if (s.definition === prev.definition) return;
       history.replaceState(history.state, '', `${location.pathname}${mergeRunSearch(location.search, s.definition)}${location.hash}`);
     });
+    // A run belongs to its image and model: choosing others clears the shown run (it stays
+    // exportable until then, and the last run stays stored).
+    const unsubscribeSession = sessionStore.subscribe((s, prev) => {
+      if (s.modelInput === prev.modelInput && s.modelId === prev.modelId) return;
+      const run = runStore.getState();
+      if (run.status === 'running' || !run.inputs || !s.modelInput) return;
+      if (!matchesSession(run.definition.imageId, run.definition.modelId)) run.clearRun();
+    });
     return () => {
       stop();
       unsubscribe();
+      unsubscribeSession();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -64,6 +64,11 @@ describe('run store', () => {
     expect(store.getState().playing).toBe(false); // nothing to play
     store.getState().fail('The model failed.', 5);
     expect(store.getState()).toMatchObject({ status: 'failed', error: 'The model failed.' });
+    store.getState().setDefinition({ steps: 7 });
+    store.getState().setConvention('max');
+    store.getState().clearRun();
+    expect(store.getState()).toMatchObject({ status: 'idle', error: null, steps: [], convention: 'max' });
+    expect(store.getState().definition.steps).toBe(7);
     store.getState().reset();
     expect(store.getState()).toMatchObject({ status: 'idle', error: null, steps: [], speed: 10 });
   });

@@ -99,6 +99,8 @@ export interface RunState {
   setAlignments(steps: StepAlignment[], result: StepAlignment | null, humanMap: Float32Array | null, source: RunInputs['humanMapSource']): void;
   /** Restores a finished run (from storage) as it was. */
   restore(snapshot: Pick<RunState, 'definition' | 'status' | 'config' | 'inputs' | 'environment' | 'steps' | 'result' | 'resultAlignment' | 'startedAt' | 'finishedAt' | 'rate' | 'error'>): void;
+  /** Forgets the shown run (not the definition or display choices): the image or model changed. */
+  clearRun(): void;
   reset(): void;
 }
 
@@ -187,6 +189,10 @@ export function createRunStore() {
       });
     },
     restore: (snapshot) => set({ ...snapshot, runId: null, shownStep: bestStepIndex(snapshot.steps), playing: false }),
+    clearRun: () => {
+      const { definition, convention, divideByCeiling, speed } = get();
+      set({ ...initial, definition, convention, divideByCeiling, speed });
+    },
     reset: () => set({ ...initial }),
   }));
 }
