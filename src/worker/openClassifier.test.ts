@@ -58,11 +58,12 @@ describe.skipIf(!hasAssets)('openClassifier on the mirror', () => {
     c.dispose();
   });
 
-  it('opens model.json with its weights given as files; the detected facts fill the info', async () => {
-    const c = await openClassifier(
-      { kind: 'files', files: modelFiles('models/mobilenet_v1_0.25_224') },
-      { assetBase: ASSET_BASE },
+  it('opens model.json with its weights given as Files or buffers; the detected facts fill the info', async () => {
+    // As the app sends them: File objects (Blobs), unread; buffers work as well.
+    const files = modelFiles('models/mobilenet_v1_0.25_224').map((f, i) =>
+      i % 2 ? f : { name: f.name, bytes: new File([f.bytes], f.name) },
     );
+    const c = await openClassifier({ kind: 'files', files }, { assetBase: ASSET_BASE });
     expect(c.info).toMatchObject({ id: 'custom:model.json', inputSize: 224, numOutputs: 1000, classOffset: 0, logitsLayer: 'conv_preds' });
     expect(c.info.normalizationName).toBe('[-1,1] (assumed)');
     c.dispose();

@@ -10,6 +10,7 @@ import { normalizationPreset } from '../core/models/normalizations';
 import type { Classifier, ModelInfo, RawModel } from '../core/models/types';
 import { wrapClassifier } from '../core/models/wrapClassifier';
 import type { ModelOverrides, ModelSource } from './protocol';
+import { openKerasH5Blob } from '../core/importers/keras-h5';
 
 type Opened = { raw: RawModel; info: Partial<ModelInfo> };
 
@@ -37,14 +38,33 @@ export async function openClassifier(source: ModelSource, options: OpenOptions):
       return wrap(opened.raw, userModelInfo(baseName(source.url) || source.url, opened.info, source.overrides, source.url));
     }
     case 'files': {
-      const files = new Map(source.files.map((f) => [baseName(f.name), new Uint8Array(f.bytes)]));
       const main = mainFile(source.files.map((f) => baseName(f.name)));
-      const bytes = files.get(main)!;
-      const importer = pickImporter(bytes.subarray(0, 64), main);
-      const opened = await importer.open({ name: main, bytes }, files, options.onProgress, source.overrides);
+      const mainEntry = source.files.find((f) => baseName(f.name) === main)!;
+      const head = new Uint8Array(await slice(mainEntry.bytes, 64));
+      const importer = pickImporter(head, main);
+      let opened: Opened;
+      if (importer.format === 'keras-h5' && mainEntry.bytes instanceof Blob && canReadInPlace()) {
+        // Hundreds of MB: read the datasets from the File as needed instead of copying it whole.
+        opened = await openKerasH5Blob(mainEntry.bytes, main, options.onProgress, source.overrides);
+      } else {
+        const files = new Map<string, Uint8Array>();
+        for (const f of source.files) files.set(baseName(f.name), new Uint8Array(await slice(f.bytes)));
+        opened = await importer.open({ name: main, bytes: files.get(main)! }, files, options.onProgress, source.overrides);
+      }
       return wrap(opened.raw, userModelInfo(main, { format: importer.format, ...opened.info }, source.overrides));
     }
   }
+}
+
+/** The bytes of an ArrayBuffer or Blob (the first `end` only, when given). */
+async function slice(data: ArrayBuffer | Blob, end?: number): Promise<ArrayBuffer> {
+  if (data instanceof Blob) return (end === undefined ? data : data.slice(0, end)).arrayBuffer();
+  return end === undefined ? data : data.slice(0, end);
+}
+
+/** In-place reading (Emscripten WORKERFS) needs FileReaderSync, which only Web Workers have. */
+function canReadInPlace(): boolean {
+  return typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function';
 }
 
 /** The file the user means as the model among those dropped together: never a weight shard. */

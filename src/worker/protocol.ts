@@ -24,8 +24,12 @@ export type ModelOverrides = Partial<
 export type ModelSource =
   | { kind: 'catalogue'; id: string }
   | { kind: 'url'; url: string; overrides?: ModelOverrides }
-  /** Files the user gave together (model.json + shards, .tflite, .h5, .onnx); buffers are transferred. */
-  | { kind: 'files'; files: { name: string; bytes: ArrayBuffer }[]; overrides?: ModelOverrides };
+  /**
+   * Files the user gave together (model.json + shards, .tflite, .h5, .onnx). Pass the File objects
+   * themselves: they reach the worker without being read, and a large .h5 is then read in place;
+   * ArrayBuffers work too and are transferred.
+   */
+  | { kind: 'files'; files: { name: string; bytes: ArrayBuffer | Blob }[]; overrides?: ModelOverrides };
 
 /** One of the five highest-scoring ImageNet classes (index 0…999, offsets already removed). */
 export interface Prediction {

@@ -108,10 +108,8 @@ export class SessionController {
   }
 
   loadModelFromFiles(files: File[], overrides?: ModelOverrides): Promise<void> {
-    return this.enqueue(async () => {
-      const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      await this.loadModel({ kind: 'files', files: read, overrides }, null);
-    });
+    // The File objects go to the worker unread: it reads what it needs, off the main thread.
+    return this.enqueue(() => this.loadModel({ kind: 'files', files: files.map((f) => ({ name: f.name, bytes: f })), overrides }, null));
   }
 
   selectSample(sample: SampleRef): Promise<void> {
