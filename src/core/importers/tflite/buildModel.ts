@@ -9,6 +9,9 @@ import { elementCount, type TfliteGraph, type TfliteOperator } from './reader';
 // Ops that do not change values in the float model; a softmax behind them is still the last op.
 const PASS_THROUGH = new Set(['QUANTIZE', 'DEQUANTIZE', 'RESHAPE', 'SQUEEZE']);
 
+// 2048×2048 RGB: far above any classifier input, far below what would exhaust memory in a tab.
+const MAX_INPUT_VALUES = 2048 * 2048 * 3;
+
 export interface TfliteModel {
   raw: RawModel;
   /** Tensor index whose value the model returns (the softmax input when a final softmax was dropped). */
@@ -32,6 +35,9 @@ export function buildTfliteModel(graph: TfliteGraph): TfliteModel {
   if (inputShape.length !== 4 || inputShape[0] !== 1) {
     throw fail(`has an input of shape [${inputShape}]; an image classifier takes [1, height, width, channels]`);
   }
+  if (elementCount(inputShape) > MAX_INPUT_VALUES) {
+    throw fail(`has an input of shape [${inputShape}], too large for an image classifier in the browser`);
+  }
 
   const producer = new Map<number, TfliteOperator>();
   for (const op of operators) for (const o of op.outputs) producer.set(o, op);
@@ -45,6 +51,7 @@ export function buildTfliteModel(graph: TfliteGraph): TfliteModel {
 
   const constant = new Map<number, Float32Array | null>();
   const constantValues = (index: number): Float32Array | undefined => {
+    if (!(index >= 0 && index < tensors.length)) throw fail(`lacks an input tensor that one of its ops requires`);
     if (!constant.has(index)) {
       const t = tensors[index];
       const from = producer.get(index);
@@ -77,7 +84,10 @@ export function buildTfliteModel(graph: TfliteGraph): TfliteModel {
   const context: CompileContext = {
     graph,
     fileName,
-    tensor: (i) => tensors[i],
+    tensor: (i) => {
+      if (!(i >= 0 && i < tensors.length)) throw fail(`lacks an input tensor that one of its ops requires`);
+      return tensors[i];
+    },
     constantFloats: constantValues,
     constantInts: (i, what) => {
       if (i === undefined || i < 0 || !tensors[i].data) throw fail(`gives ${what} of an op as a run-time value; it must be a constant`);
@@ -97,20 +107,21 @@ export function buildTfliteModel(graph: TfliteGraph): TfliteModel {
     fail: (op, problem) => fail(`cannot be imported: op ${op.index} (${op.opName}) ${problem}`),
   };
 
-  const plan: { output: number; kernel: Kernel }[] = [];
+  const plan: Step[] = [];
+  const [, height, width, channels] = inputShape;
   try {
     for (const op of needed) {
       if (op.outputs.length !== 1) throw context.fail(op, `has ${op.outputs.length} outputs where one is expected`);
-      plan.push({ output: op.outputs[0], kernel: KERNELS[op.opName](op, context) });
+      plan.push({ op, output: op.outputs[0], kernel: guard(op, context, () => KERNELS[op.opName](op, context)) });
       available.add(op.outputs[0]);
     }
+    if (!available.has(logitsTensor)) throw fail('never computes its output from its input');
+    dryRun(plan, inputIndex, [1, height, width, channels], graph, context);
   } catch (err) {
     kept.forEach((t) => t.dispose());
     throw err;
   }
-  if (!available.has(logitsTensor)) throw fail('never computes its output from its input');
 
-  const [, height, width, channels] = inputShape;
   const raw: RawModel = {
     inputShape: [height, width, channels],
     numOutputs,
@@ -132,6 +143,51 @@ export function buildTfliteModel(graph: TfliteGraph): TfliteModel {
     },
   };
   return { raw, logitsTensor, droppedSoftmax };
+}
+
+interface Step {
+  op: TfliteOperator;
+  output: number;
+  kernel: Kernel;
+}
+
+/** Runs `f` for one op, turning any failure into a TfliteImportError that names the op. */
+function guard<T>(op: TfliteOperator, c: CompileContext, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof TfliteImportError) throw err;
+    // Reads of a corrupt file surface here as RangeErrors, wrong graphs as tfjs shape errors.
+    throw c.fail(op, `cannot be built or run (${(err as Error).message})`);
+  }
+}
+
+/**
+ * One forward pass on zeros at import time: a graph that cannot run, or whose ops give shapes other
+ * than the file states (a wrong layout, a corrupt option), fails here, never during an attack.
+ */
+function dryRun(plan: Step[], inputIndex: number, shape: number[], graph: TfliteGraph, c: CompileContext): void {
+  try {
+    runOnZeros(plan, inputIndex, shape, graph, c);
+  } catch (err) {
+    if (err instanceof TfliteImportError) throw err;
+    throw new TfliteImportError(`${graph.fileName} cannot be run: ${(err as Error).message}.`);
+  }
+}
+
+function runOnZeros(plan: Step[], inputIndex: number, shape: number[], graph: TfliteGraph, c: CompileContext): void {
+  tf.tidy(() => {
+    const values = new Map<number, tf.Tensor>([[inputIndex, tf.zeros(shape)]]);
+    const read: Read = (i) => values.get(i)!;
+    for (const step of plan) {
+      const out = guard(step.op, c, () => step.kernel(read));
+      const stated = graph.tensors[step.output].shape;
+      if (stated.length > 0 && (out.shape.length !== stated.length || out.shape.some((d, k) => d !== stated[k]))) {
+        throw c.fail(step.op, `gives shape [${out.shape}] where the file states [${stated}]`);
+      }
+      values.set(step.output, out);
+    }
+  });
 }
 
 function findLogits(output: number, producer: Map<number, TfliteOperator>): { logitsTensor: number; droppedSoftmax: boolean } {

@@ -111,6 +111,11 @@ describe('openTflite', () => {
       /bad\.tflite uses the ops EXP, TANH, which AlignScope cannot run/,
     ],
     ['an unsupported fused activation', () => classifier({ extra: [{ op: 'ADD', inputs: [4, 4], outputs: [6], options: options.add('SIGN_BIT') }] }), /op 2 \(ADD\) its fused activation SIGN_BIT is not supported/],
+    [
+      'an op whose result disagrees with the shape the file states',
+      () => classifier({ extra: [{ op: 'CONCATENATION', inputs: [4, 4], outputs: [6], options: options.concatenation(1) }] }),
+      /op 2 \(CONCATENATION\) gives shape \[1,2002\] where the file states \[1,1001\]/,
+    ],
     ['an input without quantisation or float type', () => classifier({ input: { type: TensorType.INT16 } }), /type INT16 without one scale/],
   ];
   it.each(bad)('rejects %s with a TfliteImportError, leaking no tensors', (_, make, message) => {

@@ -30,14 +30,14 @@ export function inputNormalization(input: TfliteTensor, fileName: string): { nor
 export function openTflite(bytes: Uint8Array, fileName: string): { raw: RawModel; info: Partial<ModelInfo> } {
   const graph = readTfliteGraph(bytes, fileName);
   const input = graph.tensors[graph.inputs[0]];
+  const [, height, width, channels] = input?.shape ?? [];
+  if (input?.shape.length === 4 && (height !== width || channels !== 3)) {
+    throw new TfliteImportError(
+      `${fileName} takes ${height}×${width}×${channels} inputs; AlignScope needs a square RGB (3-channel) input.`,
+    );
+  }
   const { raw } = buildTfliteModel(graph);
   try {
-    const [height, width, channels] = raw.inputShape;
-    if (height !== width || channels !== 3) {
-      throw new TfliteImportError(
-        `${fileName} takes ${height}×${width}×${channels} inputs; AlignScope needs a square RGB (3-channel) input.`,
-      );
-    }
     if (raw.numOutputs !== 1000 && raw.numOutputs !== 1001) {
       throw new TfliteImportError(
         `${fileName} gives ${raw.numOutputs} scores; AlignScope needs an ImageNet classifier with 1000 outputs, or 1001 with a background class first.`,
