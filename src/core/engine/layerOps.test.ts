@@ -136,13 +136,15 @@ describe('closed forms', () => {
 });
 
 describe('gradients through every layer kind', () => {
+  // Covers the engine's own gradients (pointwise conv, stride-1 'same' depthwise) and tfjs' ones.
   it('equal the layers model gradient on a mixed model', () => {
     const model = functional([8, 8, 3], (x) => {
       const a = apply(L.activation({ activation: 'relu6' }), apply(L.batchNormalization(), apply(L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false }), x)));
       const b = apply(L.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'swish' }), a);
       const p = apply(L.maxPooling2d({ poolSize: 2 }), apply(L.multiply(), a, b));
       const q = apply(L.averagePooling2d({ poolSize: 2 }), apply(L.zeroPadding2d({ padding: 1 }), p));
-      return apply(L.dense({ units: 5 }), apply(L.globalAveragePooling2d({}), apply(L.concatenate(), q, q)));
+      const pointwise = apply(L.batchNormalization(), apply(L.conv2d({ filters: 6, kernelSize: 1 }), apply(L.concatenate(), q, q)));
+      return apply(L.dense({ units: 5 }), apply(L.globalAveragePooling2d({}), pointwise));
     });
     const raw = layersModelToRaw(model);
     const x = tf.randomUniform([1, 8, 8, 3], -1, 1, 'float32', 4);

@@ -65,17 +65,37 @@ function checkChannelsLast(layer: Layer, cfg: Config): void {
   }
 }
 
+/**
+ * A convolution whose input gradient is itself a forward convolution with `transposed`:
+ * forward conv kernels are the fastest on every backend, and wasm's backprop-input kernels
+ * are slow generic loops. Only valid where the transpose of the conv is a stride-1 conv.
+ */
+function withForwardConvGradient(
+  forward: (x: tf.Tensor4D) => tf.Tensor4D,
+  backward: (dy: tf.Tensor4D) => tf.Tensor4D,
+): (x: tf.Tensor4D) => tf.Tensor4D {
+  const f = (x: tf.Tensor4D) => ({ value: forward(x), gradFunc: (dy: tf.Tensor4D) => backward(dy) });
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
+}
+
+const isOne = (...vs: number[]) => vs.every((v) => v === 1);
+
 const conv2d: Compiler = (layer, cfg, opts) => {
   checkChannelsLast(layer, cfg);
   const act = layerActivation(layer, cfg, opts);
   const w = convWeights(layer, 'kernel', (k) => [1, 1, 1, k.shape[3]!], opts);
   const strides = pair(cfg.strides ?? 1);
   const dilations = pair(cfg.dilationRate ?? 1);
-  return {
-    weights: ownWeights(w),
-    run: ([x]) =>
-      act(withBias(w, tf.conv2d(x as tf.Tensor4D, w.kernel as tf.Tensor4D, strides, padding(cfg), 'NHWC', dilations))),
-  };
+  const kernel = w.kernel as tf.Tensor4D;
+  let conv = (x: tf.Tensor4D) => tf.conv2d(x, kernel, strides, padding(cfg), 'NHWC', dilations);
+  const weights = ownWeights(w);
+  if (isOne(kernel.shape[0], kernel.shape[1], ...strides, ...dilations)) {
+    // Pointwise: dx = dy · Wᵀ, a pointwise conv with the in/out axes swapped.
+    const transposed = tf.transpose(kernel, [0, 1, 3, 2]) as tf.Tensor4D;
+    weights.push(transposed);
+    conv = withForwardConvGradient(conv, (dy) => tf.conv2d(dy, transposed, 1, 'valid'));
+  }
+  return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
 };
 
 const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
@@ -84,16 +104,17 @@ const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
   const w = convWeights(layer, 'depthwise_kernel', (k) => [1, 1, k.shape[2]!, k.shape[3]!], opts);
   const strides = pair(cfg.strides ?? 1);
   const dilations = pair(cfg.dilationRate ?? 1);
-  return {
-    weights: ownWeights(w),
-    run: ([x]) =>
-      act(
-        withBias(
-          w,
-          tf.depthwiseConv2d(x as tf.Tensor4D, w.kernel as tf.Tensor4D, strides, padding(cfg), 'NHWC', dilations),
-        ),
-      ),
-  };
+  const kernel = w.kernel as tf.Tensor4D;
+  const [kh, kw, , multiplier] = kernel.shape;
+  let conv = (x: tf.Tensor4D) => tf.depthwiseConv2d(x, kernel, strides, padding(cfg), 'NHWC', dilations);
+  const weights = ownWeights(w);
+  if (padding(cfg) === 'same' && kh % 2 === 1 && kw % 2 === 1 && isOne(multiplier, ...strides, ...dilations)) {
+    // Stride 1, symmetric 'same' padding: dx is the same depthwise conv with the filter turned 180°.
+    const rotated = tf.reverse(kernel, [0, 1]) as tf.Tensor4D;
+    weights.push(rotated);
+    conv = withForwardConvGradient(conv, (dy) => tf.depthwiseConv2d(dy, rotated, 1, 'same'));
+  }
+  return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
 };
 
 const dense: Compiler = (layer, cfg, opts) => {
