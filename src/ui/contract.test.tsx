@@ -69,7 +69,9 @@ describe('automation contract', () => {
     expect(byTestId('error')?.textContent).toBe('The file "x.png" could not be read as an image.');
     act(() => (host.querySelector('button[aria-label="Dismiss the error"]') as HTMLButtonElement).click());
     expect(byTestId('error')).toBeNull();
-    act(() => sessionStore.getState().addNotice('Running on WEBGL: no WebGPU adapter.'));
-    expect(byTestId('notices')?.textContent).toContain('no WebGPU adapter');
+    act(() => sessionStore.getState().setStatus({ backend: 'webgl', adapter: '', fellBack: true, reasons: ['No WebGPU adapter.'] }));
+    expect(byTestId('notices')?.textContent).toContain('Running on WEBGL: No WebGPU adapter.');
+    act(() => sessionStore.getState().setStatus({ backend: 'cpu', adapter: '', fellBack: false, reasons: [] }));
+    expect(byTestId('notices')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-import { useSession } from '../state/sessionStore';
+import { useState } from 'react';
+import { fallbackNotice, useSession } from '../state/sessionStore';
 
 /** The one visible place for failures (data-testid="error"); the previous image and model keep working. */
 export function ErrorBanner() {
@@ -16,18 +17,24 @@ export function ErrorBanner() {
   );
 }
 
-/** Fallbacks and other things worth knowing that are not failures. */
+/** The backend fallback (while it lasts) and other things worth knowing that are not failures. */
 export function Notices() {
   const notices = useSession((s) => s.notices);
+  const fallback = useSession((s) => fallbackNotice(s.status));
   const dismiss = useSession((s) => s.dismissNotice);
-  if (!notices.length) return null;
+  const [hideFallback, setHideFallback] = useState<string | null>(null);
+  const shown = [
+    ...(fallback && fallback !== hideFallback ? [{ text: fallback, onDismiss: () => setHideFallback(fallback) }] : []),
+    ...notices.map((text, i) => ({ text, onDismiss: () => dismiss(i) })),
+  ];
+  if (!shown.length) return null;
   return (
     <div className="notices" role="status" data-testid="notices">
-      {notices.map((n, i) => (
-        <div className="banner banner-notice" key={n}>
+      {shown.map((n) => (
+        <div className="banner banner-notice" key={n.text}>
           <span className="banner-icon" aria-hidden="true">i</span>
-          <p>{n}</p>
-          <button type="button" className="ghost" onClick={() => dismiss(i)} aria-label="Dismiss the notice">
+          <p>{n.text}</p>
+          <button type="button" className="ghost" onClick={n.onDismiss} aria-label="Dismiss the notice">
             ×
           </button>
         </div>

@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sessionStore } from './sessionStore';
+import { fallbackNotice, sessionStore } from './sessionStore';
 
 beforeEach(() => sessionStore.getState().reset());
 
 describe('sessionStore', () => {
-  it('turns a fallback status into a visible notice, and a normal one into none', () => {
-    const { setStatus } = sessionStore.getState();
-    setStatus({ backend: 'webgpu', adapter: 'swiftshader (software)', fellBack: false, reasons: [] });
-    expect(sessionStore.getState().notices).toEqual([]);
-    setStatus({ backend: 'webgl', adapter: '', fellBack: true, reasons: ['WebGPU has no adapter in this browser.'] });
-    expect(sessionStore.getState().notices).toEqual(['Running on WEBGL: WebGPU has no adapter in this browser.']);
+  it('words a fallback status as a notice, and a normal one as none', () => {
+    expect(fallbackNotice({ backend: 'webgpu', adapter: 'swiftshader (software)', fellBack: false, reasons: [] })).toBeNull();
+    expect(fallbackNotice({ backend: 'webgl', adapter: '', fellBack: true, reasons: ['WebGPU has no adapter in this browser.'] })).toBe(
+      'Running on WEBGL: WebGPU has no adapter in this browser.',
+    );
+    expect(fallbackNotice(null)).toBeNull();
   });
 
   it('counts errors so the same message shown twice is a new error', () => {

@@ -60,7 +60,7 @@ export interface SessionState {
   predictions: Prediction[] | null;
   predicting: boolean;
   error: SessionError | null;
-  /** Things the user should know that are not errors (fallbacks, ignored URL parameters). */
+  /** Things the user should know that are not errors (ignored URL parameters…); fallbacks come from `status`. */
   notices: string[];
 }
 
@@ -82,6 +82,12 @@ export interface SessionActions {
 
 export type Session = SessionState & SessionActions;
 
+/** The sentence that makes a fallback visible, or null when the wanted backend runs. */
+export function fallbackNotice(status: BackendStatus | null): string | null {
+  if (!status?.fellBack) return null;
+  return `Running on ${status.backend.toUpperCase()}: ${status.reasons.join(' ') || 'the wanted backend did not start.'}`;
+}
+
 const initialState: SessionState = {
   status: null,
   forcedBackend: null,
@@ -98,14 +104,7 @@ const initialState: SessionState = {
 
 export const sessionStore = createStore<Session>()((set) => ({
   ...initialState,
-  setStatus: (status) =>
-    set((s) => ({
-      status,
-      notices:
-        status.fellBack && status.reasons.length
-          ? [...s.notices, `Running on ${status.backend.toUpperCase()}: ${status.reasons.join(' ')}`]
-          : s.notices,
-    })),
+  setStatus: (status) => set({ status }),
   setForcedBackend: (forcedBackend) => set({ forcedBackend }),
   setModelLoading: (modelLoading) => set({ modelLoading }),
   setModel: (modelInfo, modelId) => set({ modelInfo, modelId, modelLoading: null }),
