@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { test, expect, SLOW } from './fixtures';
+import { labelNames, writeClickmeShard } from './clickmeShardFixture';
 
 const MODEL = 'mobilenet_v1_0.25_224';
 
@@ -62,10 +62,7 @@ test.describe('alignment', () => {
 
 test('a generated ClickMe TFRecord shard opens, lists its records, and shows a record with its map', async ({ app, page }) => {
   test.setTimeout(300_000);
-  process.env.ALIGNSCOPE_ASSETS_MIRROR ??= '/work/shared/assets';
-  const { buildClickmeShard, clickmeSampleRows } = await import('../src/test/clickmeShard');
-  const shard = Buffer.from(buildClickmeShard({ count: 3 }));
-  const rows = clickmeSampleRows().slice(0, 3);
+  const { bytes: shard, rows } = writeClickmeShard(3);
 
   await app.open({ model: MODEL, image: 'coffee', tab: 'attack' });
   await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
@@ -83,8 +80,7 @@ test('a generated ClickMe TFRecord shard opens, lists its records, and shows a r
   await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map', { timeout: SLOW });
   expect(await page.getByTestId('clickme-record').nth(1).getAttribute('aria-pressed')).toBe('true');
   // The record's label (from the shard) names the image.
-  const names = JSON.parse(fs.readFileSync(`${process.env.ALIGNSCOPE_ASSETS_MIRROR}/labels/imagenet1000_index_wnid_names.json`, 'utf8')) as { index: number; short: string }[];
-  const name = names.find((n) => n.index === rows[1].label)!.short;
+  const name = labelNames().get(rows[1].label)!;
   await expect(page.locator('#alignment-title')).toContainText(`${name} · ClickMe record 1`);
 
   // An attack on the record measures alignment against its official map.
