@@ -79,6 +79,16 @@ describe('inferenceConfig', () => {
   });
 });
 
+describe('inferenceConfig for configs that leave initialisers to the defaults', () => {
+  it('zeroes them anyway, so no random weights are drawn only to be overwritten', () => {
+    const out = inferenceConfig(functionalConfig([4, 4, 3], [{ class_name: 'Dense', name: 'fc', config: { units: 2 } }]));
+    expect(layer(out, 'fc').config).toMatchObject({
+      kernel_initializer: { class_name: 'Zeros', config: {} },
+      bias_initializer: { class_name: 'Zeros', config: {} },
+    });
+  });
+});
+
 describe('checkSupported', () => {
   it('names every unsupported layer class and activation at once', () => {
     const cfg = functionalConfig([4, 4, 3], [

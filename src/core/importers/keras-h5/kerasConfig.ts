@@ -27,6 +27,14 @@ const CONTAINERS = new Set(['Functional', 'Model', 'Sequential']);
  */
 const ALIASES: Record<string, string> = { FixedDropout: 'Dropout' };
 const SUPPORTED = new Set([...SUPPORTED_LAYER_CLASSES, 'InputLayer', ...CONTAINERS, ...Object.keys(ALIASES)]);
+/** Initialisers of weight-bearing classes, zeroed even when a config leaves them to the defaults. */
+const INITIALIZERS: Record<string, string[]> = {
+  Conv2D: ['kernel_initializer', 'bias_initializer'],
+  Dense: ['kernel_initializer', 'bias_initializer'],
+  DepthwiseConv2D: ['depthwise_initializer', 'bias_initializer'],
+  BatchNormalization: ['gamma_initializer', 'beta_initializer', 'moving_mean_initializer', 'moving_variance_initializer'],
+  LayerNormalization: ['gamma_initializer', 'beta_initializer'],
+};
 /** Shape-only layers between a softmax and the model output (MobileNet v1 ends softmax → reshape). */
 const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Dropout']);
 
@@ -104,6 +112,7 @@ export function inferenceConfig(model: KerasLayerJson): KerasLayerJson {
   visitLayers(copy, (layer) => {
     layer.class_name = ALIASES[layer.class_name] ?? layer.class_name;
     const cfg = layer.config;
+    for (const key of INITIALIZERS[layer.class_name] ?? []) cfg[key] = null;
     for (const key of Object.keys(cfg)) {
       if (key.endsWith('_initializer')) cfg[key] = { class_name: 'Zeros', config: {} };
       else if (key.endsWith('_regularizer') || key.endsWith('_constraint')) cfg[key] = null;
