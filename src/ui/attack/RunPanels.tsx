@@ -56,7 +56,7 @@ export function RunPanels() {
         scaleText.current.textContent = !step
           ? 'no perturbation yet'
           : s.kind === 'gain'
-            ? `grey = unchanged; δ × ${s.gain.toPrecision(3)}`
+            ? `grey = unchanged; δ × ${s.gain >= 100 ? s.gain.toFixed(0) : s.gain.toFixed(1)}`
             : `colour range ${s.min.toExponential(1)} … ${s.max.toExponential(1)}`;
       }
       if (overText.current) {

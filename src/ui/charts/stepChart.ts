@@ -209,7 +209,7 @@ export function renderStepChart(svgElement: SVGSVGElement, options: Partial<Step
     .attr('fill', chartTheme.mutedText)
     .text(yFormat);
   once(yAxis, 'text', 'label')
-    .attr('transform', `translate(${-left + 12},${r(innerH / 2)}) rotate(-90)`)
+    .attr('transform', `translate(${-left + 10},${r(innerH / 2)}) rotate(-90)`)
     .attr('text-anchor', 'middle')
     .attr('fill', chartTheme.mutedText)
     .text(o.yLabel);

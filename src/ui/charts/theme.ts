@@ -28,5 +28,5 @@ export const chartTheme = {
 export const chartSize = {
   width: 360,
   height: 170,
-  margin: { top: 24, right: 14, bottom: 30, left: 48 },
+  margin: { top: 24, right: 14, bottom: 30, left: 58 },
 } as const;
