@@ -6,7 +6,7 @@ import { pickImporter } from '../../models/importers';
 import type { RawModel } from '../../models/types';
 import { KerasH5ImportError } from './errors';
 import { fixtureWeights, functionalConfig, randomArray, seeded, type LayerSpec } from './kerasFixtures';
-import { kerasH5Importer } from './kerasH5Importer';
+import { kerasH5Importer, openKerasH5Blob } from './kerasH5Importer';
 import { writeKerasH5, type H5Layer, type KerasH5Contents } from './kerasH5Writer';
 
 const MOBILENET = 'models/mobilenet_v1_0.25_224';
@@ -110,6 +110,14 @@ describe('bad Keras files', () => {
   it('is the importer the app picks for HDF5 files', () => {
     const head = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(pickImporter(head, 'resnet50v2_harmonized.h5')).toBe(kerasH5Importer);
+  });
+
+  it('opens a Blob outside a worker by reading its bytes (no FileReaderSync here)', async () => {
+    const bytes = await writeKerasH5({ modelConfig: config, layers: good() });
+    const { raw } = await openKerasH5Blob(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'blob.h5');
+    const output = tf.tidy(() => raw.predict(x()).dataSync() as Float32Array);
+    expect(Array.from(output)).toEqual(Array.from(previousOutput));
+    raw.dispose();
   });
 
   it('refuses a file that is not HDF5', async () => {

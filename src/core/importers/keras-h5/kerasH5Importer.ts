@@ -136,8 +136,10 @@ export const kerasH5Importer: ModelImporter = {
 };
 
 /**
- * The same import from a File/Blob that is never read whole into memory (WORKERFS): for files
- * of hundreds of MB. Works only inside a Web Worker.
+ * The same import from a File/Blob (a dropped file, or `await response.blob()` of a download).
+ * Inside a Web Worker the file is never read whole into memory (WORKERFS reads the byte ranges
+ * HDF5 asks for), which is what lets files of hundreds of MB load beside their weights. Elsewhere
+ * (no FileReaderSync) it falls back to reading the bytes.
  */
 export async function openKerasH5Blob(
   blob: Blob,
@@ -147,5 +149,8 @@ export async function openKerasH5Blob(
 ): Promise<{ raw: RawModel; info: Partial<ModelInfo> }> {
   const head = new Uint8Array(await blob.slice(0, 4104).arrayBuffer());
   if (!isHdf5(head)) throw notHdf5(fileName);
+  if (typeof FileReaderSync === 'undefined') {
+    return kerasH5Importer.open({ name: fileName, bytes: new Uint8Array(await blob.arrayBuffer()) }, new Map(), onProgress, hints);
+  }
   return importOpen(await openH5Blob(blob, fileName), fileName, onProgress, hints);
 }
