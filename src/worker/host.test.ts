@@ -173,6 +173,32 @@ describe('WorkerHost over a MessageChannel', () => {
     expect((await client.predict())[0].classIndex).toBe(999);
   });
 
+  it('names an out-of-memory failure as such, whatever stage it hits', async () => {
+    const { client } = connect({
+      loadClassifier: async () => {
+        throw new Error('Failed to allocate a 512 MB buffer');
+      },
+    });
+    await client.init();
+    await expect(client.loadModel({ kind: 'catalogue', id: 'up' })).rejects.toMatchObject({
+      code: 'out-of-memory',
+      message: 'The device ran out of memory: Failed to allocate a 512 MB buffer',
+    });
+  });
+
+  it('an attack that cannot start reports code attack and keeps the session usable', async () => {
+    const { client } = connect({
+      createAttack: () => {
+        throw new Error('The attack needs a label inside 0…999, not 1200.');
+      },
+    });
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    await expect(client.startAttack(config(3)).result).rejects.toMatchObject({ code: 'attack', message: /not 1200/ });
+    expect((await client.predict())[0].classIndex).toBe(999);
+  });
+
   it('answers an unknown request type with a bad-request error', async () => {
     const { client } = connect();
     const err = await client.request({ type: 'bogus' } as never).catch((e) => e);
