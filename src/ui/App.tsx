@@ -61,7 +61,20 @@ export function App({ controller, search = '' }: { controller: SessionController
               <p className="tagline">Where adversarial attacks hit an image, and whether a human would care.</p>
             </div>
           </div>
-          <nav className="tabs" role="tablist" aria-label="Views">
+          <nav
+            className="tabs"
+            role="tablist"
+            aria-label="Views"
+            onKeyDown={(e) => {
+              // The ARIA tabs pattern: arrows move between tabs, Tab leaves the list.
+              const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+              if (!step) return;
+              const i = tabs.findIndex((t) => t.id === tab);
+              const next = tabs[(i + step + tabs.length) % tabs.length].id;
+              open(next);
+              document.getElementById(`tab-${next}`)?.focus();
+            }}
+          >
             {tabs.map((t) => (
               <button
                 key={t.id}
@@ -70,6 +83,7 @@ export function App({ controller, search = '' }: { controller: SessionController
                 id={`tab-${t.id}`}
                 aria-selected={tab === t.id}
                 aria-controls={`view-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
                 data-testid={`tab-${t.id}`}
                 onClick={() => open(t.id)}
               >
