@@ -104,6 +104,7 @@ describe('bad Keras files', () => {
   it('matches HDF5 by signature or .h5 name, and nothing else', () => {
     expect(kerasH5Importer.match(new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), 'model.bin')).toBe(true);
     expect(kerasH5Importer.match(new Uint8Array(8), 'vgg16_harmonized.h5')).toBe(true);
+    expect(kerasH5Importer.match(new Uint8Array(8), 'model.keras')).toBe(true);
     expect(kerasH5Importer.match(new TextEncoder().encode('{"modelTopology": {}}'), 'model.json')).toBe(false);
   });
 
@@ -122,6 +123,11 @@ describe('bad Keras files', () => {
 
   it('refuses a file that is not HDF5', async () => {
     await expectImportError(new TextEncoder().encode('<html>Not Found</html>'), /"page.h5" is not an HDF5 file/, 'page.h5');
+  });
+
+  it('explains that a Keras 3 .keras file (a zip archive) is not supported', async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]);
+    await expectImportError(zip, /"model.keras" is not an HDF5 file .*A Keras 3 ".keras" file is a zip archive and is not supported/, 'model.keras');
   });
 
   it('refuses a truncated HDF5 file', async () => {

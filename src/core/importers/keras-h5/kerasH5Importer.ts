@@ -128,7 +128,8 @@ function notHdf5(fileName: string): KerasH5ImportError {
 /** Keras .h5 (HDF5) classifiers from bytes in memory. */
 export const kerasH5Importer: ModelImporter = {
   format: 'keras-h5',
-  match: (head, fileName) => isHdf5(head) || /\.(h5|hdf5)$/i.test(fileName),
+  // .keras too, so that a Keras 3 zip gets the sentence explaining it rather than "unknown format".
+  match: (head, fileName) => isHdf5(head) || /\.(h5|hdf5|keras)$/i.test(fileName),
   async open(main, _files, onProgress, hints) {
     if (!isHdf5(main.bytes)) throw notHdf5(main.name);
     return importOpen(await openH5Bytes(main.bytes, main.name), main.name, onProgress, hints);
