@@ -103,6 +103,22 @@ describe('layers importer errors', () => {
     );
   });
 
+  it('says so when a weight file is shorter than the manifest needs', async () => {
+    const { main, files } = await asFiles(tinyClassifier(1000));
+    const cut = new Map([['weights.bin', files.get('weights.bin')!.slice(0, 100)]]);
+    await expect(openLayersModel(main, cut)).rejects.toThrow(/^The model "model.json" could not be built by TF.js: /);
+  });
+
+  it('names a layer class TF.js does not know', async () => {
+    const { main, files } = await asFiles(tinyClassifier(1000));
+    const json = JSON.parse(new TextDecoder().decode(main.bytes));
+    const layers = (json.modelTopology.model_config ?? json.modelTopology).config.layers;
+    layers[1].class_name = 'FancyPool';
+    await expect(openLayersModel({ name: 'model.json', bytes: enc(json) }, files)).rejects.toThrow(
+      /^The model "model.json" could not be built by TF.js: .*FancyPool/,
+    );
+  });
+
   it('refuses an output that is not a class vector', async () => {
     const { main, files } = await asFiles(tinyClassifier(5));
     await expect(openLayersModel(main, files)).rejects.toThrow(
