@@ -72,6 +72,11 @@ export class AppPage {
     return this.top1();
   }
 
+  /** Switches view: 'explore', 'attack', 'batch' or 'scatter' (a view whose file exists). */
+  async openTab(id: 'explore' | 'attack' | 'batch' | 'scatter'): Promise<void> {
+    await this.page.getByTestId(`tab-${id}`).click();
+  }
+
   async selectModel(id: string): Promise<void> {
     await this.modelSelect.selectOption(id);
   }
