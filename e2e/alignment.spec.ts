@@ -78,7 +78,7 @@ test('a generated ClickMe TFRecord shard opens, lists its records, and shows a r
 
   await page.getByTestId('clickme-record').nth(1).click();
   await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map', { timeout: SLOW });
-  expect(await page.getByTestId('clickme-record').nth(1).getAttribute('aria-pressed')).toBe('true');
+  await expect(page.getByTestId('clickme-record').nth(1)).toHaveAttribute('aria-pressed', 'true', { timeout: SLOW });
   // The record's label (from the shard) names the image.
   const name = labelNames().get(rows[1].label)!;
   await expect(page.locator('#alignment-title')).toContainText(`${name} · ClickMe record 1`);
