@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RawModel } from '../../models/types';
+import { OnnxImportError } from './errors';
+import { MAX_OPSET, MIN_OPSET, ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops';
+import { DataType, type OnnxGraph, type OnnxNode } from './reader';
+import { intsValue, tensorValue, toLogical, type Kernel, type OpContext, type Value } from './values';
+
+export interface OnnxModel {
+  raw: RawModel;
+  /** How the file lays out its image input: PyTorch exports take NCHW; converted TensorFlow models often NHWC. */
+  inputLayout: 'NCHW' | 'NHWC';
+  /** True when a final Softmax was dropped so that the model returns logits. */
+  droppedSoftmax: boolean;
+}
+
+export interface BuildOptions {
+  /** Square input side to use where the file leaves height and width open. */
+  inputSize?: number;
+}
+
+interface Step {
+  node: OnnxNode;
+  kernel: Kernel;
+}
+
+const FLOAT_INPUTS: number[] = [DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE];
+const isDefaultDomain = (n: OnnxNode) => n.domain === '' || n.domain === 'ai.onnx';
+
+/**
+ * Builds a float32 forward pass from plain tfjs ops with constant weights (tf.grad w.r.t. the input
+ * then computes input gradients only). Everything that depends only on constants — weights, shape
+ * arithmetic — is computed once here; the plan keeps the nodes that depend on the image.
+ */
+export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): OnnxModel {
+  const { fileName } = graph;
+  const fail = (problem: string) => new OnnxImportError(`${fileName} ${problem}.`);
+  if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
+    throw fail(`uses ONNX opset ${graph.opset}; AlignScope runs opsets ${MIN_OPSET} to ${MAX_OPSET} (re-export with e.g. opset_version=17)`);
+  }
+  const unsupported = [
+    ...new Set(graph.nodes.filter((n) => !isDefaultDomain(n) || !ONNX_OPS[n.opType]).map((n) => (isDefaultDomain(n) ? n.opType : `${n.domain}.${n.opType}`))),
+  ].sort();
+  if (unsupported.length > 0) {
+    throw fail(
+      `uses the operator${unsupported.length > 1 ? 's' : ''} ${unsupported.join(', ')}, which AlignScope cannot run ` +
+        `(supported: ${SUPPORTED_ONNX_OPS.join(', ')})`,
+    );
+  }
+  const { input, layout, height, width, batch } = imageInput(graph, options, fail);
+  if (graph.outputs.length !== 1) throw fail(`has ${graph.outputs.length} outputs; an image classifier has one`);
+  const { logits, droppedSoftmax } = findLogits(graph);
+
+  const kept: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    kept.push(t);
+    return t;
+  };
+  const disposeAll = () => kept.splice(0).forEach((t) => t.dispose());
+  const nodeFail = (node: OnnxNode) => (problem: string) =>
+    fail(`cannot be imported: node "${node.name || node.outputs[0]}" (${node.opType}) ${problem}`);
+
+  const constants = new Map<string, Value>();
+  const plan: Step[] = [];
+  try {
+    for (const [name, t] of graph.initializers) {
+      constants.set(name, t.floats ? tensorValue(keep(tf.tensor(t.floats, t.dims, 'float32'))) : intsValue(t.ints ?? [], t.dims));
+    }
+    const runtime = new Set([input]);
+    for (const node of neededNodes(graph, logits)) {
+      const context: OpContext = {
+        node,
+        opset: graph.opset,
+        constants: node.inputs.map((i) => constants.get(i)),
+        keep,
+        fail: nodeFail(node),
+      };
+      const missing = node.inputs.find((i) => i !== '' && !constants.has(i) && !runtime.has(i));
+      if (missing !== undefined) throw context.fail(`reads "${missing}", which no earlier node computes`);
+      const kernel = guard(context, () => ONNX_OPS[node.opType](context));
+      if (node.inputs.some((i) => runtime.has(i))) {
+        plan.push({ node, kernel });
+        node.outputs.forEach((o) => runtime.add(o));
+      } else {
+        // Constant folding: weights reshaped, shapes computed, once at load time.
+        const value = guard(context, () => {
+          let v: Value | undefined;
+          tf.tidy(() => {
+            v = kernel(context.constants);
+            if (v.kind === 'tensor') keep(tf.keep(v.t));
+          });
+          return v!;
+        });
+        constants.set(node.outputs[0], value);
+      }
+    }
+    if (!runtime.has(logits)) throw fail('never computes its output from its input');
+  } catch (err) {
+    disposeAll();
+    throw err;
+  }
+
+  const forward = (x: tf.Tensor4D): tf.Tensor => {
+    // PyTorch's NCHW input is our NHWC image, merely marked as stored NHWC: no transpose.
+    const values = new Map<string, Value>([[input, tensorValue(x, layout === 'NCHW')]]);
+    const read = (name: string) => (name === '' ? undefined : (values.get(name) ?? constants.get(name)));
+    for (const { node, kernel } of plan) {
+      const context = { fail: nodeFail(node) } as OpContext;
+      values.set(node.outputs[0], guard(context, () => kernel(node.inputs.map(read))));
+    }
+    return toLogical(values.get(logits)!);
+  };
+
+  let numOutputs = 0;
+  try {
+    numOutputs = tf.tidy(() => {
+      const out = forward(tf.zeros([batch ?? 1, height, width, 3]));
+      const classes = out.shape.slice(1).filter((d) => d !== 1);
+      if (out.shape[0] !== (batch ?? 1) || classes.length > 1) {
+        throw fail(`gives an output of shape [${out.shape}]; a classifier gives one score per class, shape [batch, classes]`);
+      }
+      return classes[0] ?? 1;
+    });
+  } catch (err) {
+    disposeAll();
+    throw err instanceof OnnxImportError ? err : fail(`cannot be run: ${(err as Error).message}`);
+  }
+
+  const raw: RawModel = {
+    inputShape: [height, width, 3],
+    numOutputs,
+    predict(x: tf.Tensor4D): tf.Tensor2D {
+      const [n, h, w, ch] = x.shape;
+      if (h !== height || w !== width || ch !== 3) {
+        throw new OnnxImportError(`${fileName} takes input [N, ${height}, ${width}, 3] but was given [${x.shape}].`);
+      }
+      return tf.tidy(() => {
+        // A file exported for a fixed batch (usually 1) may bake that batch into its reshapes: run it in slices of that size.
+        if (batch !== undefined && n !== batch) {
+          if (n % batch !== 0) throw new OnnxImportError(`${fileName} runs batches of ${batch} images; ${n} is not a multiple.`);
+          const parts = tf.split(x, n / batch, 0).map((p) => tf.reshape(forward(p as tf.Tensor4D), [batch, numOutputs]));
+          return tf.concat(parts, 0) as tf.Tensor2D;
+        }
+        return tf.reshape(forward(x), [n, numOutputs]) as tf.Tensor2D;
+      });
+    },
+    dispose: disposeAll,
+  };
+  return { raw, inputLayout: layout, droppedSoftmax };
+}
+
+/** Runs `f` for one node, turning a tfjs error into an OnnxImportError that names the node. */
+function guard<T>(c: OpContext, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof OnnxImportError) throw err;
+    throw c.fail(`cannot be built or run (${(err as Error).message})`);
+  }
+}
+
+function imageInput(graph: OnnxGraph, options: BuildOptions, fail: (p: string) => Error) {
+  if (graph.inputs.length !== 1) {
+    throw fail(`has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); an image classifier has one`);
+  }
+  const { name, dims, elemType } = graph.inputs[0];
+  if (!FLOAT_INPUTS.includes(elemType)) throw fail(`takes input "${name}" of data type ${elemType}; AlignScope feeds float images`);
+  if (dims.length !== 4) throw fail(`takes input "${name}" of shape [${dims}]; an image classifier takes [batch, 3, height, width]`);
+  const layout = dims[1] === 3 ? 'NCHW' : dims[3] === 3 ? 'NHWC' : undefined;
+  if (!layout) throw fail(`takes input "${name}" of shape [${dims}], which has no 3-channel (RGB) axis`);
+  const [h, w] = layout === 'NCHW' ? [dims[2], dims[3]] : [dims[1], dims[2]];
+  const height = typeof h === 'number' ? h : options.inputSize;
+  const width = typeof w === 'number' ? w : options.inputSize;
+  if (height === undefined || width === undefined) {
+    throw fail(
+      `takes input "${name}" of shape [${dims}] whose height and width are not fixed; state the input size ` +
+        `(or re-export with a fixed image size) so its shapes can be resolved`,
+    );
+  }
+  if (height !== width) throw fail(`takes ${height}×${width} images; AlignScope needs a square input`);
+  return { input: name, layout: layout as 'NCHW' | 'NHWC', height, width, batch: typeof dims[0] === 'number' ? dims[0] : undefined };
+}
+
+function findLogits(graph: OnnxGraph): { logits: string; droppedSoftmax: boolean } {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  let name = graph.outputs[0].name;
+  for (let n = producer.get(name); n; n = producer.get(name)) {
+    if (n.opType === 'Softmax') return { logits: n.inputs[0], droppedSoftmax: true };
+    if (n.opType !== 'Identity') break;
+    name = n.inputs[0];
+  }
+  return { logits: graph.outputs[0].name, droppedSoftmax: false };
+}
+
+/** The nodes the logits depend on, in file order (ONNX stores nodes topologically sorted). */
+function neededNodes(graph: OnnxGraph, target: string): OnnxNode[] {
+  const wanted = new Set([target]);
+  const nodes: OnnxNode[] = [];
+  for (let k = graph.nodes.length - 1; k >= 0; k--) {
+    const n = graph.nodes[k];
+    if (!n.outputs.some((o) => wanted.has(o))) continue;
+    nodes.push(n);
+    n.inputs.forEach((i) => wanted.add(i));
+  }
+  return nodes.reverse();
+}

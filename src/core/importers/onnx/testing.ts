@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+
+/** A committed fixture: the .onnx bytes and what onnxruntime-web computed for it (scripts/onnx-fixtures/generate.mjs). */
+export interface OnnxFixture {
+  bytes: Uint8Array;
+  opset: number;
+  inputDims: number[];
+  input: number[];
+  logits: number[];
+  gradientCheck: { weights: number[]; direction: number[]; h: number; derivative: number };
+}
+
+export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet'] as const;
+
+export function loadFixture(name: string): OnnxFixture {
+  const dir = new URL('./fixtures/', import.meta.url);
+  const expected = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
+  return { bytes: new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))), ...expected };
+}
+
+/** ONNX's NCHW data as the NHWC image tensor AlignScope feeds. */
+export function nchwToImage(data: number[], dims: number[]): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.tensor4d(data, dims as [number, number, number, number]), [0, 2, 3, 1]));
+}
