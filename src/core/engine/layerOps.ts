@@ -66,9 +66,9 @@ function checkChannelsLast(layer: Layer, cfg: Config): void {
 }
 
 /**
- * A convolution whose input gradient is itself a forward convolution with `transposed`:
- * forward conv kernels are the fastest on every backend, and wasm's backprop-input kernels
- * are slow generic loops. Only valid where the transpose of the conv is a stride-1 conv.
+ * A convolution whose input gradient is `backward`, itself a forward convolution: forward conv
+ * kernels are the fastest on every backend, and wasm's backprop-input kernels are slow generic
+ * loops. Only for convs whose transpose is a stride-1 conv; gives no weight gradient at all.
  */
 function withForwardConvGradient(
   forward: (x: tf.Tensor4D) => tf.Tensor4D,
