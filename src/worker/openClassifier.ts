@@ -43,8 +43,8 @@ export async function openClassifier(source: ModelSource, options: OpenOptions):
       const head = new Uint8Array(await slice(mainEntry.bytes, 64));
       const importer = pickImporter(head, main);
       let opened: Opened;
-      if (importer.format === 'keras-h5' && mainEntry.bytes instanceof Blob && canReadInPlace()) {
-        // Hundreds of MB: read the datasets from the File as needed instead of copying it whole.
+      if (importer.format === 'keras-h5' && mainEntry.bytes instanceof Blob) {
+        // Hundreds of MB: in a worker the datasets are read from the File as needed, never copied whole.
         opened = await openKerasH5Blob(mainEntry.bytes, main, options.onProgress, source.overrides);
       } else {
         const files = new Map<string, Uint8Array>();
@@ -60,11 +60,6 @@ export async function openClassifier(source: ModelSource, options: OpenOptions):
 async function slice(data: ArrayBuffer | Blob, end?: number): Promise<ArrayBuffer> {
   if (data instanceof Blob) return (end === undefined ? data : data.slice(0, end)).arrayBuffer();
   return end === undefined ? data : data.slice(0, end);
-}
-
-/** In-place reading (Emscripten WORKERFS) needs FileReaderSync, which only Web Workers have. */
-function canReadInPlace(): boolean {
-  return typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function';
 }
 
 /** The file the user means as the model among those dropped together: never a weight shard. */
