@@ -91,6 +91,11 @@ async function openFromUrl(
     throw new ModelLoadError(`Could not reach the model at "${url}" (${(e as Error).message}). Check the address and the network.`, { cause: e });
   }
   if (!res.ok) throw new ModelLoadError(`The server answered ${res.status} for the model at "${url}".`);
+  if (/\.(h5|hdf5)$/i.test(name)) {
+    // A harmonized model is hundreds of MB: read it in place from the Blob rather than holding a second copy.
+    const { openKerasH5Blob } = await import('../core/importers/keras-h5');
+    return openKerasH5Blob(await res.blob(), name, onProgress, hints);
+  }
   const bytes = new Uint8Array(await res.arrayBuffer());
   return pickImporter(bytes.subarray(0, 64), name).open({ name, bytes }, new Map([[name, bytes]]), onProgress, hints);
 }
