@@ -4,7 +4,7 @@
 // Run: node scripts/onnx-fixtures/generate.mjs
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-web';
-import { FIXTURES, rng } from './graphs.mjs';
+import { BROKEN, FIXTURES, rng } from './graphs.mjs';
 
 ort.env.wasm.numThreads = 1;
 const outDir = new URL('../../src/core/importers/onnx/fixtures/', import.meta.url);
@@ -54,4 +54,10 @@ for (const [name, make] of Object.entries(FIXTURES)) {
   };
   fs.writeFileSync(new URL(`${name}.json`, outDir), JSON.stringify(expected) + '\n');
   console.log(name, bytes.length, 'bytes; logits', logits.slice(0, 4).map((v) => v.toFixed(4)).join(' '), '… d/dv', derivative.toFixed(5));
+}
+
+for (const [name, make] of Object.entries(BROKEN)) {
+  const bytes = make();
+  fs.writeFileSync(new URL(`bad-${name}.onnx`, outDir), bytes);
+  console.log(`bad-${name}`, bytes.length, 'bytes');
 }

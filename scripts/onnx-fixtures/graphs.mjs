@@ -148,4 +148,98 @@ function imagenet() {
   return { builder: g, opset: 11, inputDims: [1, 3, 32, 32] };
 }
 
-export const FIXTURES = { cnn, shapes, vit, imagenet };
+/** Opset 9 attribute forms (Slice, Squeeze, Unsqueeze, Clip), SAME_LOWER/SAME_UPPER windows, counted padding, 2-D Softmax coercion. */
+function legacy() {
+  const r = rng(5);
+  const g = new GraphBuilder();
+  const W = (dims, scale, o) => g.init(...weights(r, dims, scale, o));
+  const x = g.input('data', [1, 3, 9, 9]);
+  let y = g.node('Conv', [x, W([4, 3, 3, 3], 0.4), W([4], 0.1)], { auto_pad: 'SAME_LOWER', strides: [2, 2] });
+  y = g.node('Clip', [y], { min: f(-0.5), max: f(0.8) });
+  const a = g.node('MaxPool', [y], { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0] });
+  let b = g.node('AveragePool', [y], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 });
+  b = g.node('AveragePool', [b], { kernel_shape: [2, 2], auto_pad: 'SAME_UPPER' });
+  y = g.node('Concat', [a, b], { axis: 1 }); // [1, 8, 3, 3]
+  y = g.node('Slice', [y], { starts: [1, 0], ends: [7, 2], axes: [1, 3] }); // [1, 6, 3, 2]
+  y = g.node('Unsqueeze', [y], { axes: [0] });
+  y = g.node('Squeeze', [y], { axes: [0] });
+  y = g.node('Reshape', [y, g.ints([1, 6, 6])]);
+  y = g.node('Softmax', [y], { axis: 1 }); // opset < 13: softmax over the 36 values together
+  y = g.node('Flatten', [y]);
+  g.output(g.node('Gemm', [y, W([36, 5], 3), W([5], 0.1)]));
+  return { builder: g, opset: 9, inputDims: [1, 3, 9, 9] };
+}
+
+/** A converted TensorFlow model: NHWC input, transposed to NCHW inside the graph and back for a channel-last MatMul; ceil-mode pools. */
+function nhwc() {
+  const r = rng(6);
+  const g = new GraphBuilder();
+  const W = (dims, scale, o) => g.init(...weights(r, dims, scale, o));
+  const x = g.input('input_1', ['unk__0', 8, 8, 3]);
+  let y = g.node('Transpose', [x], { perm: [0, 3, 1, 2] });
+  y = g.node('Conv', [y, W([5, 3, 3, 3], 0.4)], { pads: [1, 1, 1, 1] });
+  const m = g.node('MaxPool', [y], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 });
+  const a = g.node('AveragePool', [y], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 });
+  y = g.node('Sub', [m, a]);
+  y = g.node('Transpose', [y], { perm: [0, 2, 3, 1] });
+  y = g.node('MatMul', [y, W([5, 4], 0.5)]); // channel-last dense on every pixel
+  y = g.node('Relu', [y]);
+  y = g.node('ReduceMean', [y], { axes: [1, 2], keepdims: 0 });
+  g.output(g.node('Softmax', [g.node('MatMul', [y, W([4, 7], 1)])], { axis: -1 }));
+  return { builder: g, opset: 13, inputDims: [2, 8, 8, 3] };
+}
+
+export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc };
+
+/** Files the importer must refuse, each with its own clear error. */
+function tinyConvNet(g, inputDims) {
+  const x = g.input('x', inputDims);
+  const y = g.node('Conv', [x, g.init([2, 3, 1, 1], [1, 0, 0, 0, 1, 0])]);
+  return g.node('GlobalAveragePool', [y]);
+}
+
+export const BROKEN = {
+  'unsupported-ops': () => {
+    const g = new GraphBuilder();
+    let y = tinyConvNet(g, [1, 3, 4, 4]);
+    y = g.node('LeakyRelu', [y], { alpha: f(0.1) });
+    y = g.node('FusedConv', [y], {}, { domain: 'com.microsoft' });
+    y = g.node('Einsum', [y], { equation: 'ij->ij' });
+    y = g.node('LeakyRelu', [y], { alpha: f(0.1) });
+    g.output(g.node('Flatten', [y]));
+    return g.encode({ opset: 17, extraOpsets: [{ domain: 'com.microsoft', version: 1 }] });
+  },
+  'dynamic-size': () => {
+    const g = new GraphBuilder();
+    g.output(g.node('Flatten', [tinyConvNet(g, ['N', 3, 'height', 'width'])]));
+    return g.encode();
+  },
+  'runtime-shape': () => {
+    const g = new GraphBuilder();
+    const y = tinyConvNet(g, [1, 3, 4, 4]);
+    // A reshape target computed from pixel values: no fixed shape exists.
+    const target = g.node('Cast', [g.node('Flatten', [y])], { to: 7 });
+    g.output(g.node('Reshape', [y, target]));
+    return g.encode();
+  },
+  'external-data': () => {
+    const g = new GraphBuilder();
+    g.output(g.node('Flatten', [tinyConvNet(g, [1, 3, 4, 4])]));
+    const w = g.initializers[0];
+    delete w.raw_data;
+    w.data_location = 1;
+    w.external_data = [{ key: 'location', value: 'model.onnx.data' }, { key: 'offset', value: '0' }, { key: 'length', value: '24' }];
+    return g.encode();
+  },
+  'opset-30': () => {
+    const g = new GraphBuilder();
+    g.output(g.node('Flatten', [tinyConvNet(g, [1, 3, 4, 4])]));
+    return g.encode({ opset: 30 });
+  },
+  'ten-classes': () => {
+    const g = new GraphBuilder();
+    const y = g.node('Flatten', [tinyConvNet(g, [1, 3, 4, 4])]);
+    g.output(g.node('Gemm', [y, g.init([2, 10], Array.from({ length: 20 }, (_, i) => i / 20))]));
+    return g.encode();
+  },
+};

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../test/backend';
 import { buildOnnxModel } from './buildModel';
 import { readOnnxModel } from './reader';
-import { FIXTURE_NAMES, loadFixture, nchwToImage } from './testing';
+import { FIXTURE_NAMES, loadFixture, fixtureImage } from './testing';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -19,7 +19,7 @@ describe.each(FIXTURE_NAMES)('fixture %s against onnxruntime-web', (name) => {
 
   it('gives the reference logits within 1e-4', () => {
     const { raw } = buildOnnxModel(readOnnxModel(fixture.bytes, `${name}.onnx`));
-    const x = nchwToImage(fixture.input, fixture.inputDims);
+    const x = fixtureImage(fixture.input, fixture.inputDims);
     const logits = raw.predict(x);
     expect(logits.shape).toEqual([fixture.inputDims[0], fixture.logits.length / fixture.inputDims[0]]);
     expect(maxAbsDiff(logits.dataSync(), fixture.logits)).toBeLessThan(1e-4);
@@ -30,8 +30,8 @@ describe.each(FIXTURE_NAMES)('fixture %s against onnxruntime-web', (name) => {
   it('gives an input gradient that matches the reference finite difference', () => {
     const { raw } = buildOnnxModel(readOnnxModel(fixture.bytes, `${name}.onnx`));
     const { weights, direction, derivative } = fixture.gradientCheck;
-    const x = nchwToImage(fixture.input, fixture.inputDims);
-    const v = nchwToImage(direction, fixture.inputDims);
+    const x = fixtureImage(fixture.input, fixture.inputDims);
+    const v = fixtureImage(direction, fixture.inputDims);
     const w = tf.tensor(weights, [fixture.inputDims[0], weights.length / fixture.inputDims[0]]);
     const g = tf.grad((input) => tf.sum(tf.mul(raw.predict(input as tf.Tensor4D), w)))(x);
     const analytic = tf.sum(tf.mul(g, v)).dataSync()[0];

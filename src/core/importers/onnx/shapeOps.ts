@@ -240,7 +240,7 @@ const cast: KernelCompiler = (c) => {
     if (!x) throw c.fail('lacks its input');
     if (toFloat) return x.kind === 'ints' ? tensorValue(toLogical(x)) : x;
     if (x.kind === 'ints') return x;
-    if (!c.constants[0]) throw c.fail('turns image data into integers at run time, which has no gradient');
+    if (!c.constants[0]) throw c.fail('turns image values into integers at run time (a shape or index computed from pixels), which AlignScope cannot resolve to fixed numbers');
     return intsValue(Array.from(x.t.dataSync(), Math.trunc), logicalShape(x));
   };
 };

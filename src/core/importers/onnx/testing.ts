@@ -11,7 +11,7 @@ export interface OnnxFixture {
   gradientCheck: { weights: number[]; direction: number[]; h: number; derivative: number };
 }
 
-export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet'] as const;
+export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet', 'legacy', 'nhwc'] as const;
 
 export function loadFixture(name: string): OnnxFixture {
   const dir = new URL('./fixtures/', import.meta.url);
@@ -19,7 +19,11 @@ export function loadFixture(name: string): OnnxFixture {
   return { bytes: new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))), ...expected };
 }
 
-/** ONNX's NCHW data as the NHWC image tensor AlignScope feeds. */
-export function nchwToImage(data: number[], dims: number[]): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(tf.tensor4d(data, dims as [number, number, number, number]), [0, 2, 3, 1]));
+/** A fixture's input data (NCHW, or NHWC where the file takes that) as the NHWC image tensor AlignScope feeds. */
+export function fixtureImage(data: number[], dims: number[]): tf.Tensor4D {
+  const t = tf.tensor4d(data, dims as [number, number, number, number]);
+  if (dims[1] !== 3) return t;
+  const image = tf.transpose(t, [0, 2, 3, 1]);
+  t.dispose();
+  return image;
 }
