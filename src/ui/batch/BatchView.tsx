@@ -109,7 +109,7 @@ function BatchProgressPanel() {
       <div className="batch-row">
         <progress data-testid="batch-progress" value={progress?.done ?? 0} max={progress?.total || 1} />
         <span data-testid="batch-status" data-state={running ? 'running' : 'idle'}>
-          {progress ? `${progress.done} / ${progress.total} done` : 'No batch running'}
+          {progress ? `${progress.done} / ${progress.total} done` : running ? 'Starting the batch worker…' : 'No batch running'}
           {running && progress?.current ? ` · now ${progress.current.modelId} on ${progress.current.imageId} · ${formatEta(progress.etaMs)}` : ''}
         </span>
         {running && <button type="button" data-testid="batch-cancel" onClick={() => void batchController().cancel()}>Cancel</button>}

@@ -141,6 +141,7 @@ export class BatchController {
     }
     await this.init();
     s.setRunning(true);
+    s.setProgress(null);
     s.setError(null);
     let handle: BatchWorkerHandle | null = null;
     try {
