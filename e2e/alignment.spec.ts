@@ -62,26 +62,33 @@ test.describe('alignment', () => {
 
 test('a generated ClickMe TFRecord shard opens, lists its records, and shows a record with its map', async ({ app, page }) => {
   test.setTimeout(300_000);
-  const { bytes: shard, rows } = writeClickmeShard(3);
+  const { bytes: shard, rows } = writeClickmeShard(6);
 
   await app.open({ model: MODEL, image: 'coffee', tab: 'attack' });
   await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
   await page.getByText('Open official ClickMe data (TFRecord shard)').click();
   await page.getByTestId('clickme-upload').setInputFiles({ name: 'val-test.tfrecords', mimeType: 'application/octet-stream', buffer: shard });
-  await expect(page.getByTestId('clickme-count')).toHaveText('3');
-  await expect(page.getByTestId('clickme-record')).toHaveCount(3);
+  await expect(page.getByTestId('clickme-count')).toHaveText('6');
+  await expect(page.getByTestId('clickme-record')).toHaveCount(6);
 
   // A corrupt shard is reported and the listed one stays.
   await page.getByTestId('clickme-upload').setInputFiles({ name: 'broken.tfrecords', mimeType: 'application/octet-stream', buffer: shard.subarray(0, 40) });
   await expect(app.error).toContainText('broken.tfrecords');
-  await expect(page.getByTestId('clickme-record')).toHaveCount(3);
+  await expect(page.getByTestId('clickme-record')).toHaveCount(6);
 
-  await page.getByTestId('clickme-record').nth(1).click();
-  await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map', { timeout: SLOW });
-  await expect(page.getByTestId('clickme-record').nth(1)).toHaveAttribute('aria-pressed', 'true', { timeout: SLOW });
-  // The record's label (from the shard) names the image.
-  const name = labelNames().get(rows[1].label)!;
-  await expect(page.locator('#alignment-title')).toContainText(`${name} · ClickMe record 1`);
+  // Open records until one the model classifies correctly (the paper only measures those; a
+  // misclassified image is "adversarial" at δ = 0, where alignment is undefined).
+  const names = labelNames();
+  let chosen = -1;
+  for (let i = 0; i < rows.length && chosen < 0; i++) {
+    await page.getByTestId('clickme-record').nth(i).click();
+    await expect(page.getByTestId('clickme-record').nth(i)).toHaveAttribute('aria-pressed', 'true', { timeout: SLOW });
+    await expect(page.getByTestId('human-map-source')).toHaveText('ClickMe human map');
+    // The record's label (from the shard) names the image.
+    await expect(page.locator('#alignment-title')).toContainText(`${names.get(rows[i].label)} · ClickMe record ${i}`);
+    if ((await app.top1Label.textContent())?.trim() === names.get(rows[i].label)) chosen = i;
+  }
+  expect(chosen, 'one of the shard records is classified correctly').toBeGreaterThanOrEqual(0);
 
   // An attack on the record measures alignment against its official map.
   await page.getByTestId('steps-input').fill('2');

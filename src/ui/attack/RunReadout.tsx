@@ -50,6 +50,12 @@ export function RunReadout() {
           <span data-testid="run-rate">{rate.toFixed(2)}</span> steps/s
         </small>
       </div>
+      {result?.success && result.l2 === 0 && (
+        <p className="muted small" data-testid="run-already-wrong">
+          The model already misclassifies the clean image, so δ = 0 counts as adversarial and alignment is undefined; the
+          paper leaves such images out.
+        </p>
+      )}
       {error && (
         <p className="run-error" role="alert">
           {error}
