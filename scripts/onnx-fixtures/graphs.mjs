@@ -189,7 +189,38 @@ function nhwc() {
   return { builder: g, opset: 13, inputDims: [2, 8, 8, 3] };
 }
 
-export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc };
+/** What torch.onnx makes of timm's ViT: padded input, cls token expanded with Shape/ConstantOfShape/Equal/Where, Split q/k/v. */
+function timmlike() {
+  const r = rng(7);
+  const g = new GraphBuilder();
+  const W = (dims, scale, o) => g.init(...weights(r, dims, scale, o));
+  const D = 6;
+  const x = g.input('x', ['batch', 3, 8, 8]);
+  let y = g.node('Pad', [x, g.ints([0, 0, 1, 1, 0, 0, 1, 1])], { mode: 'reflect' });
+  y = g.node('Pad', [y, g.ints([0, 0, 0, 1, 0, 0, 1, 0]), g.constant([], [0.25])]); // 11×11
+  y = g.node('Conv', [y, W([D, 3, 3, 3], 0.4), W([D], 0.1)], { strides: [3, 3] }); // 3×3
+  const shape = g.node('Shape', [y]);
+  const nd = g.node('Slice', [shape, g.ints([0]), g.ints([2])]);
+  let t = g.node('Reshape', [y, g.node('Concat', [nd, g.ints([-1])], { axis: 0 })]);
+  t = g.node('Transpose', [t], { perm: [0, 2, 1] }); // [N, 9, D]
+  // cls_token.expand(B, -1, -1), as torch.onnx writes it.
+  const n = g.node('Gather', [shape, g.constant([], [0], { type: DATA_TYPES.INT64 })], { axis: 0 });
+  const target = g.node('Concat', [g.node('Unsqueeze', [n, g.ints([0])]), g.ints([-1, -1])], { axis: 0 });
+  const ones = g.node('ConstantOfShape', [g.ints([3])], { value: { t: { name: '', dims: [1], data_type: DATA_TYPES.INT64, int64_data: [1] } } });
+  const minusOnes = g.node('Mul', [ones, g.constant([], [-1], { type: DATA_TYPES.INT64 })]);
+  const fixed = g.node('Where', [g.node('Equal', [target, minusOnes]), ones, target]);
+  const cls = g.node('Expand', [W([1, 1, D], 0.5), fixed]);
+  t = g.node('Concat', [cls, t], { axis: 1 }); // [N, 10, D]
+  const [q, k, v] = g.node('Split', [g.node('MatMul', [t, W([D, 3 * D], 0.4)]), g.ints([D, D, D])], { axis: 2 }, { outputs: 3 });
+  let att = g.node('MatMul', [q, g.node('Transpose', [k], { perm: [0, 2, 1] })]);
+  att = g.node('Softmax', [att], { axis: -1 });
+  const o = g.node('MatMul', [att, v]);
+  const first = g.node('Gather', [o, g.constant([], [0], { type: DATA_TYPES.INT64 })], { axis: 1 });
+  g.output(g.node('Gemm', [first, W([D, 5], 1), W([5], 0.1)]));
+  return { builder: g, opset: 13, inputDims: [2, 3, 8, 8] };
+}
+
+export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc, timmlike };
 
 /** Files the importer must refuse, each with its own clear error. */
 function tinyConvNet(g, inputDims) {

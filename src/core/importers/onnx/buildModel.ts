@@ -82,15 +82,15 @@ export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): On
         node.outputs.forEach((o) => runtime.add(o));
       } else {
         // Constant folding: weights reshaped, shapes computed, once at load time.
-        const value = guard(context, () => {
-          let v: Value | undefined;
+        const outputs = guard(context, () => {
+          let v: Value[] = [];
           tf.tidy(() => {
-            v = kernel(context.constants);
-            if (v.kind === 'tensor') keep(tf.keep(v.t));
+            v = asList(kernel(context.constants));
+            v.forEach((o) => o.kind === 'tensor' && keep(tf.keep(o.t)));
           });
-          return v!;
+          return v;
         });
-        constants.set(node.outputs[0], value);
+        node.outputs.forEach((name, k) => outputs[k] && constants.set(name, outputs[k]));
       }
     }
     if (!runtime.has(logits)) throw fail('never computes its output from its input');
@@ -105,7 +105,8 @@ export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): On
     const read = (name: string) => (name === '' ? undefined : (values.get(name) ?? constants.get(name)));
     for (const { node, kernel } of plan) {
       const context = { fail: nodeFail(node) } as OpContext;
-      values.set(node.outputs[0], guard(context, () => kernel(node.inputs.map(read))));
+      const outputs = asList(guard(context, () => kernel(node.inputs.map(read))));
+      node.outputs.forEach((name, k) => outputs[k] && values.set(name, outputs[k]));
     }
     return toLogical(values.get(logits)!);
   };
@@ -147,6 +148,8 @@ export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): On
   };
   return { raw, inputLayout: layout, droppedSoftmax };
 }
+
+const asList = (v: Value | Value[]): Value[] => (Array.isArray(v) ? v : [v]);
 
 /** Runs `f` for one node, turning a tfjs error into an OnnxImportError that names the node. */
 function guard<T>(c: OpContext, f: () => T): T {

@@ -11,7 +11,7 @@ export interface OnnxFixture {
   gradientCheck: { weights: number[]; direction: number[]; h: number; derivative: number };
 }
 
-export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet', 'legacy', 'nhwc'] as const;
+export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet', 'legacy', 'nhwc', 'timmlike'] as const;
 
 export function loadFixture(name: string): OnnxFixture {
   const dir = new URL('./fixtures/', import.meta.url);

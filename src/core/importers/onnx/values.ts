@@ -24,8 +24,8 @@ export interface IntsValue {
 export const tensorValue = (t: tf.Tensor, nhwc = false): TensorValue => ({ kind: 'tensor', t, nhwc });
 export const intsValue = (data: number[], dims: number[] = [data.length]): IntsValue => ({ kind: 'ints', data, dims });
 
-/** A compiled operator: its output from its inputs (undefined where an optional input is absent). */
-export type Kernel = (inputs: (Value | undefined)[]) => Value;
+/** A compiled operator: its output (or outputs, for Split) from its inputs (undefined where an optional input is absent). */
+export type Kernel = (inputs: (Value | undefined)[]) => Value | Value[];
 
 export interface OpContext {
   node: OnnxNode;
