@@ -7,8 +7,10 @@ import { AlignmentConventionLabel } from './StepCharts';
  * steps, adversarial label, and the shown step's alignment ("undefined" when ρ is undefined).
  */
 
-function fmt(v: number | null | undefined, digits = 4): string {
-  return v === null || v === undefined ? '–' : v.toFixed(digits);
+/** Four significant digits: norms range from 1e-4 (a sibling class) to 10 (the paper's largest ε). */
+function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  return v === 0 ? '0' : String(Number(v.toPrecision(4)));
 }
 
 export function RunReadout() {
