@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** A committed fixture: the .onnx bytes and what onnxruntime-web computed for it (scripts/onnx-fixtures/generate.mjs). */
 export interface OnnxFixture {
@@ -11,10 +11,23 @@ export interface OnnxFixture {
   gradientCheck: { weights: number[]; direction: number[]; h: number; derivative: number };
 }
 
-export const FIXTURE_NAMES = ['cnn', 'shapes', 'vit', 'imagenet', 'legacy', 'nhwc', 'timmlike'] as const;
+const FIXTURES_DIR = new URL('./fixtures/', import.meta.url);
+
+/**
+ * Every fixture with expected outputs: the Node generator's (fixtures/*.json) and, once a developer
+ * has run scripts/onnx-fixtures/export_torch.py, PyTorch's (fixtures/torch/*.json).
+ */
+export function fixtureNames(): string[] {
+  const names = (sub: string) => {
+    const dir = new URL(sub, FIXTURES_DIR);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => sub + f.replace(/\.json$/, ''));
+  };
+  return [...names(''), ...names('torch/')];
+}
 
 export function loadFixture(name: string): OnnxFixture {
-  const dir = new URL('./fixtures/', import.meta.url);
+  const dir = FIXTURES_DIR;
   const expected = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
   return { bytes: new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))), ...expected };
 }

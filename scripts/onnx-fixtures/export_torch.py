@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Exports small random-weight PyTorch classifiers to ONNX, with PyTorch's own logits, for the
+AlignScope ONNX importer's tests (issue 10). Run by a developer on a machine with PyTorch; not in CI.
+
+    pip install torch onnx      # torch >= 2.1
+    python scripts/onnx-fixtures/export_torch.py
+
+Writes src/core/importers/onnx/fixtures/torch/<name>.onnx and <name>.json. The JSON has the same
+fields as the Node generator's (generate.mjs), so fixtures.test.ts checks these files too:
+  input      fixed input, flattened NCHW, values in [0, 1)
+  logits     PyTorch float32 logits for that input (the final softmax of a net is not applied)
+  gradientCheck.derivative  d/dt sum(weights * logits(input + t * direction)) at t = 0, exact,
+             from PyTorch autograd in float64 (h = 0 marks it as exact rather than a finite difference)
+
+Between them the nets use every operator the importer supports, in the forms torch.onnx emits for
+ResNet, MobileNetV2/V3, EfficientNet (TF "same" padding), ConvNeXt and ViT/DeiT.
+"""
+import inspect
+import json
+import math
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'src', 'core', 'importers', 'onnx', 'fixtures', 'torch')
+CLASSES = 10
+
+
+class Residual(nn.Module):
+    """ResNet basic block + stem: Conv/BN/ReLU, MaxPool with padding, identity add."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.a = nn.Sequential(nn.Conv2d(8, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.b = nn.Sequential(nn.Conv2d(8, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8))
+        self.head = nn.Linear(8, CLASSES)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = F.relu(x + self.b(self.a(x)))
+        x = F.adaptive_avg_pool2d(x, 1)
+        return self.head(torch.flatten(x, 1))
+
+
+class WithSoftmax(nn.Module):
+    """Probabilities out, as many exported classifiers give: the importer drops the final Softmax."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return torch.softmax(self.inner(x), dim=1)
+
+
+class MobileV3(nn.Module):
+    """MobileNetV2/V3: ReLU6 (Clip), depthwise conv, squeeze-excite with Hardsigmoid, Hardswish, AvgPool, Dropout, view()."""
+
+    def __init__(self):
+        super().__init__()
+        self.expand = nn.Sequential(nn.Conv2d(3, 12, 1), nn.BatchNorm2d(12), nn.ReLU6())
+        self.dw = nn.Sequential(nn.Conv2d(12, 12, 3, 2, 1, groups=12), nn.BatchNorm2d(12), nn.Hardswish())
+        self.dilated = nn.Conv2d(12, 12, 3, 1, 2, dilation=2, groups=12)
+        self.se1 = nn.Conv2d(12, 4, 1)
+        self.se2 = nn.Conv2d(4, 12, 1)
+        self.project = nn.Sequential(nn.Conv2d(12, 6, 1, groups=2), nn.BatchNorm2d(6))
+        self.pool = nn.AvgPool2d(2, 2, ceil_mode=True, count_include_pad=False)
+        self.drop = nn.Dropout(0.2)
+        self.head = nn.Linear(6 * 8 * 8, CLASSES)
+
+    def forward(self, x):
+        y = self.dilated(self.dw(self.expand(x)))
+        s = F.hardsigmoid(self.se2(F.relu(self.se1(y.mean((2, 3), keepdim=True)))))
+        y = self.pool(self.project(y * s))
+        return self.head(self.drop(y.view(y.size(0), -1)))
+
+
+class EfficientSame(nn.Module):
+    """timm tf_efficientnet: TF-"same" padding computed from the input size (Pad), SiLU (Sigmoid·Mul), tanh, erf."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, 2)
+        self.conv2 = nn.Conv2d(8, 8, 3, 1, 1)
+        self.head = nn.Linear(8, CLASSES)
+
+    def forward(self, x):
+        ih, iw = x.shape[-2:]
+        pad_h = max((math.ceil(ih / 2) - 1) * 2 + 3 - ih, 0)
+        pad_w = max((math.ceil(iw / 2) - 1) * 2 + 3 - iw, 0)
+        x = F.pad(x, [pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2])
+        x = F.silu(self.conv(x))
+        x = torch.tanh(self.conv2(x)) + torch.erf(x) * 0.5
+        x = x.mean(dim=(2, 3))
+        return self.head(x)
+
+
+class LayerNorm2d(nn.LayerNorm):
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class ConvNeXtBlock(nn.Module):
+    """ConvNeXt: 7×7 depthwise, channels-last LayerNorm via permute, Linear on NHWC, exact GELU, layer scale, sqrt/pow/div."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 4, 4)
+        self.norm0 = LayerNorm2d(8, eps=1e-6)
+        self.dw = nn.Conv2d(8, 8, 7, padding=3, groups=8)
+        self.norm = nn.LayerNorm(8, eps=1e-6)
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 8)
+        self.gamma = nn.Parameter(torch.rand(8))
+        self.head = nn.Linear(8, CLASSES)
+
+    def forward(self, x):
+        x = self.norm0(self.stem(x))
+        y = self.dw(x).permute(0, 2, 3, 1)
+        y = self.fc2(F.gelu(self.fc1(self.norm(y))))
+        x = x + (self.gamma * y).permute(0, 3, 1, 2)
+        x = x.mean((-2, -1))
+        x = x / torch.sqrt(x.pow(2).mean(-1, keepdim=True) + 1e-3)  # RMS-normalise: Pow, ReduceMean, Sqrt, Div
+        return self.head(x)
+
+
+class TinyViT(nn.Module):
+    """ViT/DeiT: patch embed, flatten(2).transpose, cls token expand, position embedding, attention with unbind, tanh-GELU."""
+
+    def __init__(self, dim=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.patch = nn.Conv2d(3, dim, 4, 4)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.5)
+        self.pos = nn.Parameter(torch.randn(1, 65, dim) * 0.2)
+        self.head_dim = dim // heads
+        self.norm1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp1 = nn.Linear(dim, 2 * dim)
+        self.mlp2 = nn.Linear(2 * dim, dim)
+        self.head = nn.Linear(dim, CLASSES)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        b, n, d = x.shape
+        x = torch.cat([self.cls.expand(b, -1, -1), x], dim=1) + self.pos
+        qkv = self.qkv(self.norm1(x)).reshape(b, n + 1, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        att = (q @ k.transpose(-2, -1)) * self.head_dim ** -0.5
+        y = (att.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, n + 1, d)
+        x = x + self.proj(y)
+        x = x + self.mlp2(F.gelu(self.mlp1(self.norm2(x)), approximate='tanh'))
+        return self.head(x[:, 0])
+
+
+class SigmoidHead(nn.Module):
+    """Sigmoid, Hardsigmoid and Hardswish on a flattened map; Gemm with a transposed weight; Slice and Concat of features."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, 2, 1)
+        self.fc = nn.Linear(4 * 16 * 16 + 64, CLASSES)
+
+    def forward(self, x):
+        y = self.conv(x)
+        a = torch.sigmoid(y[:, :2])
+        b = F.hardswish(y[:, 2:])
+        y = torch.cat([a, b], 1).flatten(1)
+        return self.fc(torch.cat([y, F.hardsigmoid(y[:, ::16])], 1))
+
+
+NETS = {'resnet': lambda: WithSoftmax(Residual()), 'mobilenetv3': MobileV3, 'efficientnet_same': EfficientSame, 'convnext': ConvNeXtBlock, 'vit': TinyViT, 'slices': SigmoidHead}
+
+
+def randomise(model, generator):
+    """Random weights and batch-norm statistics, so every parameter matters."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_((torch.rand(p.shape, generator=generator) * 2 - 1) * 0.5)
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.copy_(torch.rand(m.num_features, generator=generator) * 0.4 - 0.2)
+                m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+
+
+def logits_of(model, x):
+    # The importer returns logits: compare with the input of a final softmax.
+    return model.inner(x) if isinstance(model, WithSoftmax) else model(x)
+
+
+def export(name, make, opset=17, batch=2, size=32, dynamic_batch=True):
+    generator = torch.Generator().manual_seed(sum(map(ord, name)))
+    model = make().eval()
+    randomise(model, generator)
+    x = torch.rand(batch, 3, size, size, generator=generator)
+    path = os.path.join(OUT, f'{name}.onnx')
+    kwargs = dict(input_names=['input'], output_names=['output'], opset_version=opset)
+    if dynamic_batch:
+        kwargs['dynamic_axes'] = {'input': {0: 'batch'}, 'output': {0: 'batch'}}
+    if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
+        kwargs['dynamo'] = False  # the TorchScript exporter: what most published .onnx files come from
+    torch.onnx.export(model, x, path, **kwargs)
+    with torch.no_grad():
+        logits = logits_of(model, x)
+    weights = torch.rand(logits.shape, generator=generator) * 2 - 1
+    direction = torch.rand(x.shape, generator=generator) * 2 - 1
+    model64 = model.double()
+    t = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    combo = (logits_of(model64, x.double() + t * direction.double()) * weights.double()).sum()
+    (derivative,) = torch.autograd.grad(combo, t)
+    expected = {
+        'source': f'PyTorch {torch.__version__}, scripts/onnx-fixtures/export_torch.py',
+        'opset': opset,
+        'inputDims': list(x.shape),
+        'input': [float(v) for v in x.flatten()],
+        'logits': [float(v) for v in logits.flatten()],
+        'gradientCheck': {'weights': [float(v) for v in weights.flatten()],
+                          'direction': [float(v) for v in direction.flatten()], 'h': 0, 'derivative': float(derivative)},
+    }
+    with open(os.path.join(OUT, f'{name}.json'), 'w') as f:
+        json.dump(expected, f)
+        f.write('\n')
+    print(name, os.path.getsize(path), 'bytes')
+
+
+if __name__ == '__main__':
+    os.makedirs(OUT, exist_ok=True)
+    for name, make in NETS.items():
+        export(name, make)
+    # Older exporters' attribute forms (Squeeze/Unsqueeze/ReduceMean/Clip/Slice) and a fixed batch of 1.
+    export('resnet_opset11', Residual, opset=11, batch=1, dynamic_batch=False)
+    export('vit_opset13', TinyViT, opset=13, batch=1, dynamic_batch=False)
