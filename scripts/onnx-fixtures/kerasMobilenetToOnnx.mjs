@@ -77,12 +77,14 @@ export function kerasMobilenetToOnnx(modelJsonBytes, readFile) {
       const a = config.activation ?? 'relu6';
       if (a === 'relu6') y = g.node('Clip', [y, g.constant([], [0]), g.constant([], [6])]);
       else if (a === 'relu') y = g.node('Relu', [y]);
-      else if (a === 'softmax') y = g.node('Softmax', [g.node('Flatten', [y])], { axis: 1 });
+      else if (a === 'softmax') y = g.node('Softmax', [y], { axis: 1 }); // on [N, classes, 1, 1], as Keras orders it
       else throw new Error(`activation ${a}`);
     } else if (kind === 'GlobalAveragePooling2D') {
       y = g.node('GlobalAveragePool', [y]); // NCHW [N, C, 1, 1]: Keras' following Reshape to (1, 1, C) is this already
+    } else if (kind === 'Reshape' && config.target_shape.length === 1) {
+      y = g.node('Flatten', [y]); // (classes) after the softmax: the importer must look through it
     } else if (kind === 'Reshape' || kind === 'Dropout') {
-      continue; // (1, 1, C) after pooling, and (classes) after the softmax, which Flatten made
+      continue; // (1, 1, C) after pooling
     } else if (kind === 'ZeroPadding2D') {
       const [[top, bottom], [left, right]] = config.padding;
       y = g.node('Pad', [y, g.ints([0, 0, top, left, 0, 0, bottom, right])]);

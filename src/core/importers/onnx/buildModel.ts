@@ -23,6 +23,7 @@ interface Step {
   kernel: Kernel;
 }
 
+const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze']);
 const FLOAT_INPUTS: number[] = [DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE];
 const isDefaultDomain = (n: OnnxNode) => n.domain === '' || n.domain === 'ai.onnx';
 
@@ -189,7 +190,8 @@ function findLogits(graph: OnnxGraph): { logits: string; droppedSoftmax: boolean
   let name = graph.outputs[0].name;
   for (let n = producer.get(name); n; n = producer.get(name)) {
     if (n.opType === 'Softmax') return { logits: n.inputs[0], droppedSoftmax: true };
-    if (n.opType !== 'Identity') break;
+    // Reshapes after the softmax only drop unit axes of a classifier's output; the dry run checks the shape.
+    if (!PASS_THROUGH.has(n.opType)) break;
     name = n.inputs[0];
   }
   return { logits: graph.outputs[0].name, droppedSoftmax: false };

@@ -113,6 +113,7 @@ const batchNormalization: KernelCompiler = (c) => {
   if (parts.some((p) => !p || p.kind !== 'tensor')) throw c.fail('has scale, bias, mean or variance that is not a constant');
   const [scale, bias, mean, variance] = parts.map((p) => (p as { t: tf.Tensor }).t.flatten());
   const epsilon = attrFloat(c, 'epsilon', 1e-5);
+  if (attrInt(c, 'training_mode', 0) === 1) throw c.fail('normalises with batch statistics (training_mode 1); export the model in eval mode');
   const mul = c.keep(tf.tidy(() => tf.div(scale, tf.sqrt(tf.add(variance, epsilon)))));
   const add = c.keep(tf.tidy(() => tf.sub(bias, tf.mul(mean, mul))));
   return ([x]) => {
