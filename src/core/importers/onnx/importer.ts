@@ -1,18 +1,12 @@
 import type { ModelImporter } from '../../models/importer';
-import type { ModelInfo, Normalization, RawModel } from '../../models/types';
+import { normalizationPreset, type NormalizationName } from '../../models/normalizations';
+import type { ModelInfo, RawModel } from '../../models/types';
 import { buildOnnxModel } from './buildModel';
 import { OnnxImportError } from './errors';
 import { readOnnxModel } from './reader';
 
-/** torchvision/timm's ImageNet mean/std: what most exported PyTorch classifiers expect, and the default. */
-export const IMAGENET_MEAN_STD: Normalization = { scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-
-/** The preprocessing presets the model picker offers for an .onnx file (an ONNX file does not state its own). */
-export const ONNX_PRESETS: readonly { name: string; normalization: Normalization }[] = [
-  { name: 'ImageNet mean/std', normalization: IMAGENET_MEAN_STD },
-  { name: '[-1,1]', normalization: { scale: 1, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } },
-  { name: '[0,1]', normalization: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] } },
-];
+/** The presets the model picker offers for an .onnx file, first the default (an ONNX file does not state its preprocessing). */
+export const ONNX_PRESET_NAMES: readonly NormalizationName[] = ['ImageNet mean/std', '[-1,1]', '[0,1]'];
 
 /**
  * Reads an exported (e.g. torch.onnx.export) ImageNet classifier into a differentiable RawModel.
@@ -35,8 +29,9 @@ export function openOnnx(bytes: Uint8Array, fileName: string, hints: Partial<Mod
       name: hints.name ?? fileName.replace(/\.onnx$/i, ''),
       format: 'onnx',
       inputSize: raw.inputShape[0],
-      normalization: stated ? hints.normalization : IMAGENET_MEAN_STD,
-      normalizationName: stated ? hints.normalizationName : 'ImageNet mean/std (assumed: an ONNX file does not state its preprocessing)',
+      // torchvision/timm's mean/std: what most exported PyTorch classifiers expect.
+      normalization: stated ? hints.normalization : normalizationPreset('ImageNet mean/std'),
+      normalizationName: stated ? hints.normalizationName : 'ImageNet mean/std (assumed)',
       numOutputs: raw.numOutputs,
       classOffset: raw.numOutputs === 1001 ? 1 : 0,
       ...(hints.timmName ? { timmName: hints.timmName } : {}),
