@@ -96,6 +96,11 @@ describe('renderScatter', () => {
     expect(link).toHaveLength(1);
     expect(link[0].getAttribute('data-model')).toBe('m');
     expect(Number(link[0].getAttribute('x1'))).toBeGreaterThan(Number(link[0].getAttribute('x2')));
+    // the as-published point is hollow, in its class colour; the corrected one filled
+    const published = el.querySelector('[data-protocol="2025-published"]')!;
+    expect([published.getAttribute('fill'), published.getAttribute('stroke')]).toEqual(['#ffffff', '#0072b2']);
+    expect(el.querySelector('[data-protocol="2025-corrected"]')!.getAttribute('fill')).toBe('#0072b2');
+    expect([...el.querySelectorAll('.legend-item .label')].map((t) => t.textContent)).toContain('hollow: yours, as published');
   });
 
   it('companion views plot each 2023 figure against top-1 and skip points without a top-1', () => {

@@ -172,10 +172,11 @@ export function renderScatter(
     .attr('data-protocol', (d) => d.p.protocol)
     .attr('data-image', (d) => d.p.imageId ?? null)
     .attr('d', symbol)
-    .attr('fill', colour)
+    // The user's "as published" points are hollow: they reproduce inflated norms, not minimal ones.
+    .attr('fill', (d) => (isHollow(d.p) ? chartTheme.background : colour(d)))
     .attr('fill-opacity', (d) => (d.p.imageId ? 0.5 : theme.layerOpacity[d.p.layer]))
-    .attr('stroke', (d) => (d.p.layer === 'user' && !d.p.imageId ? theme.userStroke : 'none'))
-    .attr('stroke-width', 1.2)
+    .attr('stroke', (d) => (isHollow(d.p) ? colour(d) : d.p.layer === 'user' && !d.p.imageId ? theme.userStroke : 'none'))
+    .attr('stroke-width', (d) => (isHollow(d.p) ? 2.2 : 1.2))
     .attr('tabindex', (d) => (d.p.layer === 'user' && !d.p.imageId ? 0 : null))
     .attr('role', (d) => (d.p.layer === 'user' && !d.p.imageId ? 'button' : null))
     .style('cursor', (d) => (d.p.layer === 'user' ? 'pointer' : 'default'))
@@ -228,6 +229,8 @@ export function resetScatterZoom(svgEl: SVGSVGElement): void {
   if (state) d3.select(svgEl).call(state.zoom.transform, d3.zoomIdentity);
 }
 
+const isHollow = (p: ScatterPoint) => p.layer === 'user' && !p.imageId && p.protocol === '2025-published';
+
 function padDomain(values: number[], log: boolean, fallback: [number, number]): [number, number] {
   if (values.length === 0) return fallback;
   let lo = Math.min(...values);
@@ -270,13 +273,16 @@ function renderLegend(
   top: number,
 ): void {
   const layers = theme.layerOrder.filter((l) => shown.some((d) => d.p.layer === l)).reverse();
-  const items: { key: string; label: string; sub?: string; symbol: d3.SymbolType; fill: string }[] = layers.map((l) => ({
+  const items: { key: string; label: string; sub?: string[]; symbol: d3.SymbolType; fill: string; hollow?: boolean }[] = layers.map((l) => ({
     key: `layer-${l}`,
     label: LAYER_SHORT[l],
-    sub: [...new Set(shown.filter((d) => d.p.layer === l).map((d) => shortProtocol(d.p.protocol)))].join(', '),
+    sub: [...new Set(shown.filter((d) => d.p.layer === l).map((d) => shortProtocol(d.p.protocol)))],
     symbol: theme.layerSymbol[l] === 'diamond' ? d3.symbolDiamond : theme.layerSymbol[l] === 'square' ? d3.symbolSquare : d3.symbolCircle,
     fill: chartTheme.mutedText,
   }));
+  if (shown.some((d) => isHollow(d.p))) {
+    items.splice(1, 0, { key: 'hollow', label: 'hollow: yours, as published', symbol: d3.symbolCircle, fill: chartTheme.mutedText, hollow: true });
+  }
   if (o.colourBy === 'class') {
     const classes = ARCHITECTURE_CLASSES.filter((c) => shown.some((d) => d.p.archClass === c));
     for (const c of classes) items.push({ key: `class-${c}`, label: c, symbol: d3.symbolCircle, fill: theme.classColours[c] });
@@ -292,7 +298,7 @@ function renderLegend(
   let y = 0;
   const rows = items.map((it) => {
     const row = { ...it, y };
-    y += it.sub ? 32 : 18;
+    y += 18 + 13 * (it.sub?.length ?? 0);
     return row;
   });
   const legend = svg.selectAll('g.legend').data([null]).join('g').attr('class', 'legend')
@@ -300,9 +306,11 @@ function renderLegend(
   const g = legend.selectAll<SVGGElement, (typeof rows)[number]>('g.legend-item').data(rows, (d) => d.key)
     .join('g').attr('class', 'legend-item').attr('transform', (d) => `translate(0,${d.y})`);
   g.selectAll('path').data((d) => [d]).join('path').attr('transform', 'translate(6,6)')
-    .attr('d', (d) => d3.symbol().type(d.symbol).size(60)() ?? '').attr('fill', (d) => d.fill);
+    .attr('d', (d) => d3.symbol().type(d.symbol).size(60)() ?? '')
+    .attr('fill', (d) => (d.hollow ? chartTheme.background : d.fill))
+    .attr('stroke', (d) => (d.hollow ? d.fill : 'none')).attr('stroke-width', 2);
   g.selectAll('text.label').data((d) => [d]).join('text').attr('class', 'label').attr('x', 18).attr('y', 10)
     .attr('fill', chartTheme.text).text((d) => d.label);
-  g.selectAll('text.sub').data((d) => (d.sub ? [d.sub] : [])).join('text').attr('class', 'sub').attr('x', 18).attr('y', 24)
+  g.selectAll('text.sub').data((d) => d.sub ?? []).join('text').attr('class', 'sub').attr('x', 18).attr('y', (_, i) => 23 + 13 * i)
     .attr('fill', chartTheme.mutedText).style('font-size', '11px').text((d) => d);
 }
