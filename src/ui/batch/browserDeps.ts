@@ -21,7 +21,7 @@ async function fetchBlob(url: string, what: string): Promise<Blob> {
   return res.blob();
 }
 
-async function loadSample(imageId: string, size: number): Promise<BatchSample> {
+export async function loadSample(imageId: string, size: number): Promise<BatchSample> {
   const sample = (await loadSamples()).find((s) => s.id === imageId);
   if (!sample) throw new SampleLoadError(`There is no sample image "${imageId}" in the gallery.`);
   if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
