@@ -81,7 +81,9 @@ function SelectedRuns() {
   const selected = useBatch((s) => s.selectedModel);
   const results = useBatch((s) => s.results);
   if (!selected) return null;
-  const runs = results.filter((r) => r.modelId === selected);
+  const runs = results
+    .filter((r) => r.modelId === selected)
+    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.imageId.localeCompare(b.imageId));
   return (
     <section className="panel" data-testid="model-runs" aria-label={`Runs of ${selected}`}>
       <div className="batch-row">
