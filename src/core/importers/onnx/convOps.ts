@@ -41,9 +41,14 @@ function pair(c: OpContext, name: string, fallback: number): [number, number] {
   return [v[0], v[1]];
 }
 
-function padNhwc(x: tf.Tensor4D, [top, left, bottom, right]: Pads, value = 0): tf.Tensor4D {
-  if (top === 0 && left === 0 && bottom === 0 && right === 0) return x;
-  return tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]], value);
+/**
+ * Padding for tfjs' window ops: explicit pads, which convolutions treat as zeros and pools leave out
+ * (max over, and average over, the real pixels only) — cheaper than padding the tensor, which on
+ * the cpu backend costs as much as the convolution itself.
+ */
+function explicit([top, left, bottom, right]: Pads): 'valid' | tf.backend_util.ExplicitPadding {
+  if (top === 0 && left === 0 && bottom === 0 && right === 0) return 'valid';
+  return [[0, 0], [top, bottom], [left, right], [0, 0]];
 }
 
 function spatial(x: Value | undefined, c: OpContext): tf.Tensor4D {
@@ -82,13 +87,13 @@ const conv: KernelCompiler = (c) => {
   return ([x]) => {
     let input = spatial(x, c);
     if (input.shape[3] !== inChannels) throw c.fail(`expects ${inChannels} input channels but receives ${input.shape[3]}`);
-    input = padNhwc(input, windowPads(c, [input.shape[1], input.shape[2]], kernelSize, strides, [1, 1]));
+    const pad = explicit(windowPads(c, [input.shape[1], input.shape[2]], kernelSize, strides, [1, 1]));
     let y: tf.Tensor4D;
-    if (depthwise) y = tf.depthwiseConv2d(input, filters[0], strides, 'valid');
-    else if (group === 1) y = tf.conv2d(input, filters[0], strides, 'valid');
+    if (depthwise) y = tf.depthwiseConv2d(input, filters[0], strides, pad);
+    else if (group === 1) y = tf.conv2d(input, filters[0], strides, pad);
     else {
       const parts = tf.split(input, group, 3);
-      y = tf.concat(parts.map((p, g) => tf.conv2d(p as tf.Tensor4D, filters[g], strides, 'valid')), 3);
+      y = tf.concat(parts.map((p, g) => tf.conv2d(p as tf.Tensor4D, filters[g], strides, pad)), 3);
     }
     return tensorValue(biasT ? tf.add(y, biasT) : y, true);
   };
@@ -153,26 +158,31 @@ const maxPool: KernelCompiler = (c) => {
   return ([x]) => {
     const input = spatial(x, c);
     const { kernel, strides, pads } = poolWindow(c, input);
-    return tensorValue(tf.maxPool(padNhwc(input, pads, -Infinity), kernel, strides, 'valid'), true);
+    return tensorValue(tf.maxPool(input, kernel, strides, explicit(pads)), true);
   };
 };
 
-/** Average pooling; without count_include_pad the divisor counts only the real pixels under each window. */
+/**
+ * Average pooling over zero-padded input. Without count_include_pad the divisor counts only the
+ * real pixels under each window: the same pooling of ones, made once. (tfjs' own padded avgPool
+ * averages over real pixels too, but its gradient divides by the full window.)
+ */
 const averagePool: KernelCompiler = (c) => {
   const includePad = attrInt(c, 'count_include_pad', 0) === 1;
   let divisor: tf.Tensor | undefined;
   return ([x]) => {
     const input = spatial(x, c);
     const { kernel, strides, pads } = poolWindow(c, input);
-    const sum = tf.avgPool(padNhwc(input, pads), kernel, strides, 'valid');
-    const explicit = windowPads(c, [input.shape[1], input.shape[2]], kernel, strides, [1, 1]);
-    const ceilExtra = pads.some((p, i) => p !== explicit[i]);
+    const [top, left, bottom, right] = pads;
+    const zeroPad = (t: tf.Tensor4D) => (explicit(pads) === 'valid' ? t : tf.pad(t, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+    const sum = tf.avgPool(zeroPad(input), kernel, strides, 'valid');
+    const stated = windowPads(c, [input.shape[1], input.shape[2]], kernel, strides, [1, 1]);
+    const ceilExtra = pads.some((p, i) => p !== stated[i]);
     if (includePad && !ceilExtra) return tensorValue(sum, true);
     if (includePad) throw c.fail('uses ceil_mode with count_include_pad, whose edge divisor AlignScope does not reproduce');
     if (!divisor || divisor.shape[1] !== sum.shape[1] || divisor.shape[2] !== sum.shape[2]) {
       divisor?.dispose();
-      const ones = tf.ones([1, input.shape[1], input.shape[2], 1]) as tf.Tensor4D;
-      divisor = c.keep(tf.keep(tf.avgPool(padNhwc(ones, pads), kernel, strides, 'valid')));
+      divisor = c.keep(tf.keep(tf.tidy(() => tf.avgPool(zeroPad(tf.ones([1, input.shape[1], input.shape[2], 1])), kernel, strides, 'valid'))));
     }
     return tensorValue(tf.div(sum, divisor), true);
   };
