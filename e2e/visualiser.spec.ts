@@ -11,6 +11,8 @@ async function waitForStatus(page: Page, status: string, timeout = RUN_TIMEOUT) 
 }
 
 async function shot(page: Page, outDir: string, name: string) {
+  // Let layout and the canvases' next animation frame settle after a viewport change.
+  await page.waitForTimeout(500);
   await page.screenshot({ path: `${outDir}/screenshots/${name}.png`, fullPage: true });
 }
 
