@@ -59,3 +59,29 @@ describe('readOnnxModel', () => {
     expect(graph.nodes.filter((n) => n.opType === 'Gelu')).toHaveLength(2);
   });
 });
+
+describe('attributes without a type (early exporters)', () => {
+  it('are read from the field that holds their value', async () => {
+    const protobuf = (await import('protobufjs/light')).default;
+    const schema = (await import('./onnx.proto3.json')).default;
+    const ModelProto = protobuf.Root.fromJSON(schema).lookupType('onnx.ModelProto');
+    const bytes = ModelProto.encode(
+      ModelProto.fromObject({
+        ir_version: 3,
+        opset_import: [{ domain: '', version: 9 }],
+        graph: {
+          node: [{ op_type: 'Foo', input: ['x'], output: ['y'], attribute: [{ name: 'axis', i: 2 }, { name: 'perm', ints: [0, 2, 1] }, { name: 'alpha', f: 0.5 }, { name: 'mode', s: new TextEncoder().encode('edge') }] }],
+          input: [{ name: 'x' }],
+          output: [{ name: 'y' }],
+        },
+      }),
+    ).finish();
+    const [node] = readOnnxModel(bytes, 'old.onnx').nodes;
+    expect(Object.fromEntries(node.attributes)).toEqual({
+      axis: { kind: 'int', value: 2 },
+      perm: { kind: 'ints', value: [0, 2, 1] },
+      alpha: { kind: 'float', value: 0.5 },
+      mode: { kind: 'string', value: 'edge' },
+    });
+  });
+});

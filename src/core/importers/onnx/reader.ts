@@ -125,9 +125,21 @@ function readAttribute(a: Message, fileName: string): OnnxAttribute {
       return { kind: 'floats', value: [...(a.floats ?? [])] };
     case 7:
       return { kind: 'ints', value: (a.ints ?? []).map(num) };
+    case 0:
+      return untypedAttribute(a, fileName);
     default:
       return { kind: 'other' };
   }
+}
+
+/** Files from early exporters leave the attribute type unset: the field that holds a value says it. */
+function untypedAttribute(a: Message, fileName: string): OnnxAttribute {
+  if (a.ints?.length) return readAttribute({ ...a, type: 7 }, fileName);
+  if (a.floats?.length) return readAttribute({ ...a, type: 6 }, fileName);
+  if (a.t) return readAttribute({ ...a, type: 4 }, fileName);
+  if (a.s?.length) return readAttribute({ ...a, type: 3 }, fileName);
+  if (a.f) return readAttribute({ ...a, type: 1 }, fileName);
+  return readAttribute({ ...a, type: 2 }, fileName);
 }
 
 /** Reads a TensorProto's values: float32/float16/double as floats, integer and bool types as ints. */

@@ -97,6 +97,8 @@ const transpose: KernelCompiler = (c) => ([x]) => {
   if (!x) throw c.fail('lacks its input');
   const rank = logicalShape(x).length;
   const perm = attrInts(c, 'perm') ?? Array.from({ length: rank }, (_, k) => rank - 1 - k);
+  // NHWC → NCHW and back, as converted TensorFlow models wrap every convolution: only the layout mark changes.
+  if (x.kind === 'tensor' && rank === 4 && perm.join() === (x.nhwc ? '0,2,3,1' : '0,3,1,2')) return tensorValue(x.t, !x.nhwc);
   if (x.kind === 'tensor' && x.nhwc) {
     // Compose with the storage order: one transpose instead of two.
     return tensorValue(tf.transpose(x.t, perm.map((p) => NHWC_AXIS[p])));

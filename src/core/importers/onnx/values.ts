@@ -84,7 +84,8 @@ export function attrInt(c: OpContext, name: string, fallback: number): number {
 export function attrFloat(c: OpContext, name: string, fallback: number): number {
   const a = c.node.attributes.get(name);
   if (!a) return fallback;
-  if (a.kind !== 'float') throw c.fail(`has attribute ${name} of the wrong type`);
+  // An integer where a float is due: an untyped attribute of an early exporter, or 0.
+  if (a.kind !== 'float' && a.kind !== 'int') throw c.fail(`has attribute ${name} of the wrong type`);
   return a.value;
 }
 
