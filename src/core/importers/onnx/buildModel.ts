@@ -95,6 +95,7 @@ export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): On
       }
     }
     if (!runtime.has(logits)) throw fail('never computes its output from its input');
+    releaseCompiledConstants(plan, constants);
   } catch (err) {
     disposeAll();
     throw err;
@@ -148,6 +149,25 @@ export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): On
     dispose: disposeAll,
   };
   return { raw, inputLayout: layout, droppedSoftmax };
+}
+
+// Inputs that kernels turn into their own tensors when compiled (NHWC filters, folded batch norm).
+const COMPILE_ONLY_INPUTS: Record<string, number[]> = { Conv: [1, 2], BatchNormalization: [1, 2, 3, 4] };
+
+/** Frees constants no step reads at run time (a convolution's original [M, C, kH, kW] weights): half the memory of a CNN. */
+function releaseCompiledConstants(plan: Step[], constants: Map<string, Value>): void {
+  const read = new Set<string>();
+  for (const { node } of plan) {
+    node.inputs.forEach((name, i) => COMPILE_ONLY_INPUTS[node.opType]?.includes(i) || read.add(name));
+  }
+  // Identity and Cast pass a constant on under a second name: keep by tensor, not by name.
+  const used = new Set([...read].map((name) => constants.get(name)).flatMap((v) => (v?.kind === 'tensor' ? [v.t] : [])));
+  for (const [name, v] of constants) {
+    if (v.kind === 'tensor' && !used.has(v.t)) {
+      v.t.dispose();
+      constants.delete(name);
+    }
+  }
 }
 
 const asList = (v: Value | Value[]): Value[] => (Array.isArray(v) ? v : [v]);

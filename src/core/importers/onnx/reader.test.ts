@@ -28,6 +28,13 @@ describe('readTensor', () => {
     expect(Array.from(readTensor({ name: 'a', dims: [1, 2], data_type: 1, float_data: [3, 4] }, file).floats!)).toEqual([3, 4]);
   });
 
+  it('reads float32 raw_data that sits at any offset of a larger buffer (protobufjs gives Node Buffer views)', () => {
+    const pool = Buffer.alloc(64, 0xff);
+    Buffer.from(new Float32Array([0.25, -8]).buffer).copy(pool, 5);
+    const raw = pool.subarray(5, 13);
+    expect(Array.from(readTensor({ name: 'a', dims: [2], data_type: 1, raw_data: raw }, file).floats!)).toEqual([0.25, -8]);
+  });
+
   it('reads float16 from raw_data and from int32_data', () => {
     const raw = new Uint8Array([0x00, 0x3c, 0x00, 0xc0]); // 1, −2
     expect(Array.from(readTensor({ name: 'h', dims: [2], data_type: 10, raw_data: raw }, file).floats!)).toEqual([1, -2]);

@@ -52,6 +52,8 @@ export interface OnnxGraph {
   producer: string;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const root = protobuf.Root.fromJSON(schema);
 const ModelProto = root.lookupType('onnx.ModelProto');
 
@@ -164,7 +166,9 @@ export function readTensor(t: Message, fileName: string): OnnxTensor {
     case DataType.FLOAT:
       if (view) {
         checkLength(view.byteLength / 4, 'raw_data');
-        out.floats = Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
+        // A copy of the bytes (new Uint8Array: a Node Buffer.slice would share its pool) is the float32 array itself
+        // on little-endian hosts (every browser): hundreds of MB stay fast.
+        out.floats = LITTLE_ENDIAN ? new Float32Array(new Uint8Array(raw!).buffer) : Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
       } else {
         checkLength((t.float_data ?? []).length, 'float_data');
         out.floats = Float32Array.from(t.float_data ?? []);
@@ -173,10 +177,12 @@ export function readTensor(t: Message, fileName: string): OnnxTensor {
     case DataType.FLOAT16: {
       // Without raw_data, float16 bit patterns sit in int32_data (one per entry).
       const bits = view
-        ? Array.from({ length: view.byteLength / 2 }, (_, i) => view.getUint16(2 * i, true))
+        ? LITTLE_ENDIAN
+          ? new Uint16Array(new Uint8Array(raw!).buffer)
+          : Array.from({ length: view.byteLength / 2 }, (_, i) => view.getUint16(2 * i, true))
         : (t.int32_data ?? []).map((b: number) => b & 0xffff);
       checkLength(bits.length, view ? 'raw_data' : 'int32_data');
-      out.floats = Float32Array.from(bits, halfToFloat);
+      out.floats = Float32Array.from(bits as ArrayLike<number>, halfToFloat);
       return out;
     }
     case DataType.DOUBLE:
