@@ -245,6 +245,11 @@ export const BROKEN = {
     g.output(g.node('Flatten', [tinyConvNet(g, ['N', 3, 'height', 'width'])]));
     return g.encode();
   },
+  'no-input-shape': () => {
+    const g = new GraphBuilder();
+    g.output(g.node('Flatten', [tinyConvNet(g, null)]));
+    return g.encode();
+  },
   'runtime-shape': () => {
     const g = new GraphBuilder();
     const y = tinyConvNet(g, [1, 3, 4, 4]);

@@ -63,9 +63,10 @@ export class GraphBuilder {
   outputs = [];
   count = 0;
 
+  /** A float graph input; dims null leaves its shape unstated. */
   input(name, dims) {
-    const dim = dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
-    this.inputs.push({ name, type: { tensor_type: { elem_type: FLOAT, shape: { dim } } } });
+    const shape = dims && { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) };
+    this.inputs.push({ name, type: { tensor_type: { elem_type: FLOAT, ...(shape && { shape }) } } });
     return name;
   }
 

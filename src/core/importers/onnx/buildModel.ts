@@ -186,8 +186,11 @@ function imageInput(graph: OnnxGraph, options: BuildOptions, fail: (p: string) =
   if (graph.inputs.length !== 1) {
     throw fail(`has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); an image classifier has one`);
   }
-  const { name, dims, elemType } = graph.inputs[0];
+  const { name, elemType } = graph.inputs[0];
+  // A file that states no input shape at all: PyTorch's NCHW at the stated size, if one is stated.
+  const dims = graph.inputs[0].dims.length === 0 && options.inputSize ? ['N', 3, options.inputSize, options.inputSize] : graph.inputs[0].dims;
   if (!FLOAT_INPUTS.includes(elemType)) throw fail(`takes input "${name}" of data type ${elemType}; AlignScope feeds float images`);
+  if (dims.length === 0) throw fail(`does not state the shape of its input "${name}"; state the input size so it can be assumed [batch, 3, size, size]`);
   if (dims.length !== 4) throw fail(`takes input "${name}" of shape [${dims}]; an image classifier takes [batch, 3, height, width]`);
   const layout = dims[1] === 3 ? 'NCHW' : dims[3] === 3 ? 'NHWC' : undefined;
   if (!layout) throw fail(`takes input "${name}" of shape [${dims}], which has no 3-channel (RGB) axis`);

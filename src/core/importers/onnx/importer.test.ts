@@ -71,6 +71,7 @@ describe('files the ONNX importer refuses', () => {
     ['a truncated model', loadFixture('cnn').bytes.subarray(0, 3000), /x\.onnx is not an ONNX model/],
     ['unsupported operators', badFile('unsupported-ops'), /x\.onnx uses the operators Einsum, LeakyRelu, com\.microsoft\.FusedConv, which AlignScope cannot run \(supported: Add, AveragePool, /],
     ['open height and width', badFile('dynamic-size'), /x\.onnx takes input "x" of shape \[N,3,height,width\] whose height and width are not fixed/],
+    ['no input shape', badFile('no-input-shape'), /x\.onnx does not state the shape of its input "x"; state the input size/],
     ['a reshape computed from pixels', badFile('runtime-shape'), /x\.onnx cannot be imported: node "Cast_\d+" \(Cast\) turns image values into integers at run time \(a shape or index computed from pixels\)/],
     ['external weights', badFile('external-data'), /x\.onnx keeps the weights of "w0" in an external data file/],
     ['a future opset', badFile('opset-30'), /x\.onnx uses ONNX opset 30; AlignScope runs opsets 7 to 23/],
@@ -90,8 +91,8 @@ describe('files the ONNX importer refuses', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('resolves open height and width from a stated input size', () => {
-    const { raw } = buildOnnxModel(readOnnxModel(badFile('dynamic-size'), 'x.onnx'), { inputSize: 6 });
+  it.each(['dynamic-size', 'no-input-shape'])('resolves the open image size of %s from a stated input size', (name) => {
+    const { raw } = buildOnnxModel(readOnnxModel(badFile(name), 'x.onnx'), { inputSize: 6 });
     expect(raw.inputShape).toEqual([6, 6, 3]);
     expect(raw.numOutputs).toBe(2);
     raw.dispose();
