@@ -9,7 +9,7 @@ const BAD = path.resolve('src/core/importers/onnx/fixtures/bad-unsupported-ops.o
 
 test.describe('ONNX models in the app', () => {
   // wasm runs the engine's own backward kernels, WebGL tfjs' (explicit padding and all).
-  for (const backend of ['wasm', 'webgl']) {
+  for (const backend of ['wasm', 'webgl'] as const) {
     test(`${backend}: an .onnx file from the file picker predicts like the catalogue model and an FMN run through it succeeds; an unsupported one is refused and the model stays`, async ({ app, page }) => {
       test.skip(!fs.existsSync(DIR), 'needs the asset mirror');
       test.setTimeout(600_000);
