@@ -29,10 +29,10 @@ async function run(session, dims, data) {
 const round = (v) => Number(v.toPrecision(9));
 
 for (const [name, make] of Object.entries(FIXTURES)) {
-  const { builder, opset, inputDims } = make();
-  const bytes = builder.encode({ opset });
+  const { builder, opset, extraOpsets, inputDims } = make();
+  const bytes = builder.encode({ opset, extraOpsets });
   fs.writeFileSync(new URL(`${name}.onnx`, outDir), bytes);
-  const session = await ort.InferenceSession.create(withoutFinalSoftmax(builder).encode({ opset }));
+  const session = await ort.InferenceSession.create(withoutFinalSoftmax(builder).encode({ opset, extraOpsets }));
   const r = rng(100);
   const size = inputDims.reduce((a, b) => a * b, 1);
   const input = Array.from({ length: size }, () => Math.fround(r()));

@@ -1,6 +1,6 @@
 // The small random-weight networks behind the committed ONNX fixtures. Between them they use every
 // operator the importer supports; each returns { builder, opset, inputDims }.
-import { DATA_TYPES, GraphBuilder, f } from './onnxBuilder.mjs';
+import { DATA_TYPES, GraphBuilder, f, ref } from './onnxBuilder.mjs';
 
 export function rng(seed) {
   let a = seed >>> 0;
@@ -220,7 +220,27 @@ function timmlike() {
   return { builder: g, opset: 13, inputDims: [2, 3, 8, 8] };
 }
 
-export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc, timmlike };
+/** Model-local functions, as torch.onnx's dynamo exporter writes modules: nested calls, attribute references and defaults. */
+function functions() {
+  const r = rng(8);
+  const g = new GraphBuilder();
+  const W = (dims, scale, o) => g.init(...weights(r, dims, scale, o));
+  const D = 'pkg.alignscope';
+  g.func(D, 'Gate', ['X'], ['alpha'], { alpha: f(0.2) }, (b, X) => b.node('Mul', [X, b.node('HardSigmoid', [X], { alpha: ref('alpha', 1), beta: f(0.5) })]));
+  g.func(D, 'ConvGate', ['X', 'W', 'B'], ['alpha'], {}, (b, X, Wt, B) =>
+    b.node('Gate', [b.node('Conv', [X, Wt, B], { pads: [1, 1, 1, 1] })], { alpha: ref('alpha', 1) }, { domain: D }),
+    { extraOpsets: [{ domain: D, version: 1 }] },
+  );
+  const x = g.input('x', ['N', 3, 8, 8]);
+  let y = g.node('ConvGate', [x, W([4, 3, 3, 3], 0.5), W([4], 0.1)], { alpha: f(0.3) }, { domain: D });
+  y = g.node('ConvGate', [y, W([4, 4, 3, 3], 0.5), W([4], 0.1)], { alpha: f(0.1) }, { domain: D });
+  y = g.node('Gate', [y], {}, { domain: D }); // alpha from the function's default
+  y = g.node('Flatten', [g.node('GlobalAveragePool', [y])]);
+  g.output(g.node('Gemm', [y, W([4, 6], 1), W([6], 0.1)]));
+  return { builder: g, opset: 17, extraOpsets: [{ domain: D, version: 1 }], inputDims: [2, 3, 8, 8] };
+}
+
+export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc, timmlike, functions };
 
 /** Files the importer must refuse, each with its own clear error. */
 function tinyConvNet(g, inputDims) {

@@ -46,7 +46,11 @@ function tensorProto(name, dims, values, { type = FLOAT, storage = 'raw' } = {})
   return t;
 }
 
+/** An attribute that takes the calling node's attribute `name` (inside a function body). */
+export const ref = (name, type) => ({ ref: name, type });
+
 function attribute(name, v) {
+  if (typeof v === 'object' && 'ref' in v) return { name, type: v.type, ref_attr_name: v.ref };
   if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
   if (typeof v === 'number') return { name, type: 2, i: v };
   if (Array.isArray(v)) return { name, type: 7, ints: v };
@@ -58,6 +62,7 @@ function attribute(name, v) {
 
 export class GraphBuilder {
   nodes = [];
+  functions = [];
   initializers = [];
   inputs = [];
   outputs = [];
@@ -100,6 +105,25 @@ export class GraphBuilder {
     return this.node('Constant', [], { value: { t: tensorProto('', dims, values, options) } });
   }
 
+  /**
+   * A model-local function whose body `build(b, ...inputs)` adds nodes to a fresh builder and returns
+   * its outputs; `defaults` are attribute values the call may leave out.
+   */
+  func(domain, name, inputNames, attributeNames, defaults, build, { opset = 17, extraOpsets = [] } = {}) {
+    const b = new GraphBuilder();
+    const outputs = [build(b, ...inputNames)].flat();
+    this.functions.push({
+      name,
+      domain,
+      input: inputNames,
+      output: outputs,
+      attribute: attributeNames.filter((a) => !(a in defaults)),
+      attribute_proto: Object.entries(defaults).map(([k, v]) => attribute(k, v)),
+      node: b.nodes,
+      opset_import: [{ domain: '', version: opset }, ...extraOpsets],
+    });
+  }
+
   output(name) {
     this.outputs.push({ name, type: { tensor_type: { elem_type: FLOAT } } });
   }
@@ -109,6 +133,7 @@ export class GraphBuilder {
       ir_version: 8,
       producer_name: 'alignscope-onnx-fixtures',
       opset_import: [{ domain: '', version: opset }, ...extraOpsets],
+      functions: this.functions,
       graph: {
         name: 'fixture',
         node: this.nodes,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RawModel } from '../../models/types';
 import { OnnxImportError } from './errors';
+import { inlineFunctions } from './functions';
 import { MAX_OPSET, MIN_OPSET, ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops';
 import { DataType, type OnnxGraph, type OnnxNode } from './reader';
 import { intsValue, tensorValue, toLogical, type Kernel, type OpContext, type Value } from './values';
@@ -32,7 +33,8 @@ const isDefaultDomain = (n: OnnxNode) => n.domain === '' || n.domain === 'ai.onn
  * then computes input gradients only). Everything that depends only on constants — weights, shape
  * arithmetic — is computed once here; the plan keeps the nodes that depend on the image.
  */
-export function buildOnnxModel(graph: OnnxGraph, options: BuildOptions = {}): OnnxModel {
+export function buildOnnxModel(file: OnnxGraph, options: BuildOptions = {}): OnnxModel {
+  const graph = { ...file, nodes: inlineFunctions(file) };
   const { fileName } = graph;
   const fail = (problem: string) => new OnnxImportError(`${fileName} ${problem}.`);
   if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {

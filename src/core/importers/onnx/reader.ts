@@ -21,6 +21,8 @@ export type OnnxAttribute =
   | { kind: 'floats'; value: number[] }
   | { kind: 'ints'; value: number[] }
   | { kind: 'tensor'; value: OnnxTensor }
+  /** Inside a local function: the value of the calling node's attribute `name`. */
+  | { kind: 'ref'; name: string }
   | { kind: 'other' };
 
 export interface OnnxNode {
@@ -40,6 +42,19 @@ export interface OnnxValueInfo {
   dims: (number | string)[];
 }
 
+/** A model-local function (torch.onnx's dynamo exporter writes modules as these). */
+export interface OnnxFunction {
+  name: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  /** Attribute defaults (attribute_proto); attributes without one must come from the call. */
+  defaults: Map<string, OnnxAttribute>;
+  nodes: OnnxNode[];
+  /** Opset of the default domain inside the function, where it states one. */
+  opset?: number;
+}
+
 export interface OnnxGraph {
   fileName: string;
   nodes: OnnxNode[];
@@ -49,6 +64,7 @@ export interface OnnxGraph {
   outputs: OnnxValueInfo[];
   /** Opset of the default (ai.onnx) domain. */
   opset: number;
+  functions: OnnxFunction[];
   producer: string;
 }
 
@@ -75,10 +91,12 @@ export function readOnnxModel(bytes: Uint8Array, fileName: string): OnnxGraph {
   if (!graph || !Array.isArray(graph.node) || graph.node.length === 0 || num(model.ir_version) === 0) {
     throw new OnnxImportError(`${fileName} is not an ONNX model: it has no IR version or no graph of nodes.`);
   }
-  const opsets: Message[] = model.opset_import ?? [];
-  const main = opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  const defaultOpset = (opsets: Message[] | undefined) => {
+    const main = (opsets ?? []).find((o: Message) => o.domain === '' || o.domain === 'ai.onnx');
+    return main ? num(main.version) : undefined;
+  };
   // Before IR version 3 a file has no opset_import and means opset 1.
-  const opset = main ? num(main.version) : 1;
+  const opset = defaultOpset(model.opset_import) ?? 1;
 
   const initializers = new Map<string, OnnxTensor>();
   for (const t of graph.initializer ?? []) initializers.set(t.name, readTensor(t, fileName));
@@ -96,6 +114,15 @@ export function readOnnxModel(bytes: Uint8Array, fileName: string): OnnxGraph {
     inputs: (graph.input ?? []).filter((v: Message) => !initializers.has(v.name)).map(valueInfo),
     outputs: (graph.output ?? []).map(valueInfo),
     opset,
+    functions: (model.functions ?? []).map((f: Message): OnnxFunction => ({
+      name: f.name,
+      domain: f.domain ?? '',
+      inputs: f.input ?? [],
+      outputs: f.output ?? [],
+      defaults: new Map((f.attribute_proto ?? []).map((a: Message) => [a.name, readAttribute(a, fileName)])),
+      nodes: (f.node ?? []).map((n: Message) => readNode(n, fileName)),
+      opset: defaultOpset(f.opset_import),
+    })),
     producer: [model.producer_name, model.producer_version].filter(Boolean).join(' '),
   };
 }
@@ -114,6 +141,7 @@ function readNode(n: Message, fileName: string): OnnxNode {
 }
 
 function readAttribute(a: Message, fileName: string): OnnxAttribute {
+  if (a.ref_attr_name) return { kind: 'ref', name: a.ref_attr_name };
   switch (a.type) {
     case 1:
       return { kind: 'float', value: a.f };
