@@ -240,7 +240,28 @@ function functions() {
   return { builder: g, opset: 17, extraOpsets: [{ domain: D, version: 1 }], inputDims: [2, 3, 8, 8] };
 }
 
-export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc, timmlike, functions };
+/** Further element-wise operators exported classifiers use: Abs, Reciprocal, Softplus, LeakyRelu, Elu, and variadic Max/Min/Sum/Mean. */
+function misc() {
+  const r = rng(9);
+  const g = new GraphBuilder();
+  const W = (dims, scale, o) => g.init(...weights(r, dims, scale, o));
+  const x = g.input('x', ['N', 3, 6, 6]);
+  const y = g.node('Conv', [x, W([4, 3, 3, 3], 0.6), W([4], 0.1)], { pads: [1, 1, 1, 1] });
+  const a = g.node('LeakyRelu', [y], { alpha: f(0.2) });
+  const b = g.node('Elu', [y], { alpha: f(0.7) });
+  const e = g.node('Elu', [y]);
+  const s = g.node('Softplus', [y]);
+  const m = g.node('Max', [a, b, W([4, 1, 1], 0.3)]);
+  const n = g.node('Min', [e, s]);
+  const q = g.node('Reciprocal', [g.node('Add', [g.node('Abs', [y]), g.constant([], [1])])]);
+  let z = g.node('Sum', [m, n, q]);
+  z = g.node('Mean', [z, g.node('Abs', [b])]);
+  z = g.node('Flatten', [g.node('GlobalAveragePool', [z])]);
+  g.output(g.node('Gemm', [z, W([4, 5], 1), W([5], 0.1)]));
+  return { builder: g, opset: 13, inputDims: [2, 3, 6, 6] };
+}
+
+export const FIXTURES = { cnn, shapes, vit, imagenet, legacy, nhwc, timmlike, functions, misc };
 
 /** Files the importer must refuse, each with its own clear error. */
 function tinyConvNet(g, inputDims) {
@@ -253,10 +274,10 @@ export const BROKEN = {
   'unsupported-ops': () => {
     const g = new GraphBuilder();
     let y = tinyConvNet(g, [1, 3, 4, 4]);
-    y = g.node('LeakyRelu', [y], { alpha: f(0.1) });
+    y = g.node('Resize', [y], { mode: 'linear' });
     y = g.node('FusedConv', [y], {}, { domain: 'com.microsoft' });
     y = g.node('Einsum', [y], { equation: 'ij->ij' });
-    y = g.node('LeakyRelu', [y], { alpha: f(0.1) });
+    y = g.node('Resize', [y], { mode: 'linear' });
     g.output(g.node('Flatten', [y]));
     return g.encode({ opset: 17, extraOpsets: [{ domain: 'com.microsoft', version: 1 }] });
   },

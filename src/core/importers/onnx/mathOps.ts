@@ -206,7 +206,34 @@ const pow: KernelCompiler = (c) => {
   return base;
 };
 
+/** Max, Min, Sum, Mean over any number of inputs, broadcast; an image operand keeps the rest in NHWC. */
+const variadic =
+  (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean = false): KernelCompiler =>
+  (c) =>
+  (inputs) => {
+    const operands = inputs.filter((v): v is Value => v !== undefined);
+    if (operands.length === 0) throw c.fail('has no inputs');
+    const image = operands.some((v) => v.kind === 'tensor' && v.nhwc) && operands.every((v) => logicalShape(v).length <= 4);
+    const tensors = operands.map((v) => (image ? toNhwc(v) : toLogical(v)));
+    const combined = tensors.slice(1).reduce(f, tensors[0]);
+    return tensorValue(mean ? tf.div(combined, operands.length) : combined, image);
+  };
+
+function elu(c: OpContext): (x: tf.Tensor) => tf.Tensor {
+  const alpha = attrFloat(c, 'alpha', 1);
+  return alpha === 1 ? tf.elu : (x) => tf.add(tf.relu(x), tf.mul(alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
+}
+
 export const mathOps: Record<string, KernelCompiler> = {
+  Abs: unary(tf.abs),
+  Reciprocal: unary(tf.reciprocal),
+  Softplus: unary(tf.softplus),
+  LeakyRelu: (c) => unary((x) => tf.leakyRelu(x, attrFloat(c, 'alpha', 0.01)))(c),
+  Elu: (c) => unary(elu(c))(c),
+  Max: variadic(tf.maximum),
+  Min: variadic(tf.minimum),
+  Sum: variadic(tf.add),
+  Mean: variadic(tf.add, true),
   Relu: unary(tf.relu),
   Sigmoid: unary(tf.sigmoid),
   Tanh: unary(tf.tanh),
