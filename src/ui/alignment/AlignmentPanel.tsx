@@ -6,7 +6,8 @@ import { useSession } from '../state/sessionStore';
 import { fullSizeDelta } from '../attack/panelPictures';
 import { shownIndex, useRunDrawing } from '../attack/runContext';
 import { AlignmentConventionLabel } from '../attack/StepCharts';
-import { attackMaps } from '../attack/stepAlignment';
+import { attackMap } from '../../core/metrics/attackMap';
+import { createImage } from '../../core/image/types';
 import { BubbleEditor } from './BubbleEditor';
 import { ClickmeShardPanel } from './ClickmeShardPanel';
 import { drawnMapStore, mapFromStrokes, useDrawnMaps } from './drawnMapStore';
@@ -81,7 +82,7 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
       put(human.current, blend(input.pixels, humanMap, size, colormap, opacity), size);
       const i = state.inputs ? shownIndex(state) : null;
       const step = i === null ? null : state.steps[i];
-      const map = step ? attackMaps(fullSizeDelta(step.delta, size))[state.convention] : null;
+      const map = step ? attackMap(createImage(size, size, 3, fullSizeDelta(step.delta, size)), state.convention).data : null;
       put(attack.current, blend(input.pixels, map, size, colormap, opacity), size);
     },
     [input, humanMap, colormap, opacity, strokes],

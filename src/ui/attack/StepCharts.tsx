@@ -4,7 +4,7 @@ import { chartTheme } from '../charts/theme';
 import { bestStepIndex, displayedAlignment, firstSuccessIndex, useRun, type RunState } from '../state/runStore';
 import { ATTACK_SPECS } from './attackSpecs';
 import { shownIndex, useRunDrawing } from './runContext';
-import { CONVENTION_LABELS } from './stepAlignment';
+import { ATTACK_MAP_LABELS } from '../../core/metrics/attackMap';
 
 /** Live per-step charts: ‖δ‖₂ (with ε and the best norm), the logit margin, and alignment. */
 
@@ -97,7 +97,7 @@ export function AlignmentConventionLabel({ testId }: { testId?: string }) {
   const divide = useRun((s) => s.divideByCeiling);
   return (
     <span data-testid={testId}>
-      {CONVENTION_LABELS[convention]}
+      {ATTACK_MAP_LABELS[convention]}
       {divide ? ', ÷ human ceiling 0.65753' : ', raw ρ'}
     </span>
   );

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { attackMap } from '../../core/metrics/attackMap';
-import { createImage } from '../../core/image/types';
-import { REPLAY_BUDGET_BYTES, attackMaps, makeStepAligner, poolDelta, replayFactor } from './stepAlignment';
+import { REPLAY_BUDGET_BYTES, makeStepAligner, poolDelta, replayFactor } from './stepAlignment';
 
 const img = (data: number[], width: number, height: number) => ({ data: new Float32Array(data), width, height, channels: 3 as const, full: true });
 
 describe('step alignment', () => {
-  it('builds both attack maps by hand', () => {
-    const { mean, max } = attackMaps(new Float32Array([0.3, -0.6, 0, -0.1, -0.2, -0.3]));
-    expect(Array.from(mean).map((v) => +v.toFixed(6))).toEqual([0.1, 0.2]);
-    // channel max of δ, then |·|: max(0.3, −0.6, 0) = 0.3; max(−0.1, −0.2, −0.3) = −0.1 → 0.1.
-    expect(Array.from(max).map((v) => +v.toFixed(6))).toEqual([0.3, 0.1]);
-  });
-
-  it('agrees with the core attack maps on pseudo-random δ', () => {
-    const data = Float32Array.from({ length: 5 * 4 * 3 }, (_, i) => Math.sin(i * 12.9898) * 0.1);
-    const mine = attackMaps(data);
-    for (const c of ['mean', 'max'] as const) {
-      expect(Array.from(mine[c])).toEqual(Array.from(attackMap(createImage(5, 4, 3, data), c).data));
-    }
-  });
-
   it('is 1 for an attack map ranked like the human map and −1 reversed', () => {
     const human = new Float32Array([0, 0.2, 0.5, 1]);
     const align = makeStepAligner(human);

@@ -1,4 +1,5 @@
 import type { DeltaImage } from '../../core/attacks/types';
+import { attackMap } from '../../core/metrics/attackMap';
 import { spearmanAgainst } from '../../core/metrics/spearman';
 import type { StepAlignment } from '../state/runStore';
 
@@ -7,31 +8,6 @@ import type { StepAlignment } from '../state/runStore';
  * the main thread as steps arrive (Spearman of a 224×224 map is a few ms). The human map is
  * ranked once per run.
  */
-
-/** How each convention is named wherever an alignment is shown. */
-export const CONVENTION_LABELS: Record<'mean' | 'max', string> = {
-  mean: '|mean over channels of δ| (2023)',
-  max: '|max over channels of δ| (2025)',
-};
-
-/**
- * |channel mean of δ| (2023 paper) and |channel max of δ| (signed max, then magnitude, as the
- * 2025 code does), per pixel. Same definition as core/metrics/attackMap, without its tfjs
- * import, so the main thread's bundle stays free of TensorFlow.js.
- */
-export function attackMaps(delta: Float32Array): { mean: Float32Array; max: Float32Array } {
-  const n = delta.length / 3;
-  const mean = new Float32Array(n);
-  const max = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = delta[i * 3];
-    const g = delta[i * 3 + 1];
-    const b = delta[i * 3 + 2];
-    mean[i] = Math.abs((r + g + b) / 3);
-    max[i] = Math.abs(Math.max(r, g, b));
-  }
-  return { mean, max };
-}
 
 const UNDEFINED: StepAlignment = { mean: null, max: null };
 
@@ -42,8 +18,7 @@ export function makeStepAligner(humanMap: Float32Array | null): (delta: DeltaIma
   return (delta) => {
     // A downsampled preview does not line up with the human map pixel for pixel.
     if (delta.width * delta.height !== humanMap.length) return UNDEFINED;
-    const maps = attackMaps(delta.data);
-    return { mean: against(maps.mean, 'attack'), max: against(maps.max, 'attack') };
+    return { mean: against(attackMap(delta, 'mean').data, 'attack'), max: against(attackMap(delta, 'max').data, 'attack') };
   };
 }
 
