@@ -10,16 +10,10 @@ import type { WorkerClient } from '../../worker/client';
 import type { BackendName, ModelOverrides, ModelSource } from '../../worker/protocol';
 import { sessionStore, type ImageSelection, type ModelInput } from './sessionStore';
 import type { StartParams } from '../urlParams';
+import type { GallerySample } from '../../core/samples/gallery';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */
-export interface SampleRef {
-  id: string;
-  name: string;
-  kind: 'clickme' | 'photo';
-  imageUrl: string;
-  heatmapUrl?: string;
-  label?: number;
-}
+export type SampleRef = Pick<GallerySample, 'id' | 'name' | 'kind' | 'imageUrl' | 'heatmapUrl' | 'label'>;
 
 export interface SessionControllerDeps {
   client: WorkerClient;
