@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
+import { loadImageNetLabels, type LoadLabelsOptions } from '../../core/labels/imagenet';
 
 let cache: Promise<string[]> | null = null;
 
-/** ImageNet short class names by index (0–999), fetched once from the assets. */
-export function loadLabels(fetchImpl: typeof fetch = fetch): Promise<string[]> {
-  cache ??= fetchImpl(`${import.meta.env.BASE_URL ?? '/'}assets/labels/imagenet1000_index_wnid_names.json`)
-    .then((r) => {
-      if (!r.ok) throw new Error(`The ImageNet label list could not be loaded (HTTP ${r.status}).`);
-      return r.json() as Promise<{ index: number; short: string }[]>;
-    })
+/**
+ * ImageNet short class names by index (0–999), fetched once through core/labels (which falls back
+ * to the official 1001-class coral list when the derived JSON is not installed).
+ */
+export function loadLabels(options?: LoadLabelsOptions): Promise<string[]> {
+  cache ??= loadImageNetLabels(options)
     .then((rows) => {
       const names: string[] = [];
       for (const row of rows) names[row.index] = row.short;
