@@ -1,16 +1,29 @@
 #!/usr/bin/env node
 // npm run bench: build the app (bench.html is a second Vite input), serve it with vite preview on a
 // free port, open bench.html once per backend in headless Chromium and print one table.
-// Environment: BENCH_PORT (default: a free port), BENCH_DIST (default bench-results/dist),
-// BENCH_BACKENDS (default webgpu,webgl,wasm,cpu), BENCH_MODELS, BENCH_REPS (default 1),
-// BENCH_STEPS (FMN steps timed, default 5), BENCH_PAGE_TIMEOUT_MS (per backend, default 8 min),
-// BENCH_SKIP_BUILD=1, CHROMIUM_PATH.
+// No .onnx file is mirrored, so the ONNX rows' files are converted here from the mirrored Keras
+// MobileNets (scripts/onnx-fixtures/kerasMobilenetToOnnx.mjs) into <BENCH_DIST>/bench-onnx/.
+// Environment:
+//   BENCH_BACKENDS   comma-separated, default webgpu,webgl,wasm,cpu
+//   BENCH_MODELS     comma-separated row ids and groups (src/bench/benchModels.ts), default
+//                    "layers,mobilenet_v1_0.25_128_quant,onnx:mobilenet_v1_0.25_224". Ids: catalogue ids of
+//                    tfjs-layers and tflite models (e.g. mobilenet_v2_1.0_224_quant), and onnx:<layers id>
+//                    for that Keras MobileNet v1 converted to ONNX. Groups: layers, tflite, onnx, all.
+//                    TFLite and ONNX rows have no naive gradient (n/a): they are built from plain ops already.
+//   BENCH_REPS       timed calls per measurement after one warm-up, default 1
+//   BENCH_STEPS      FMN steps timed, default 5
+//   BENCH_PAGE_TIMEOUT_MS  per backend, default 8 min; a backend that runs over keeps its finished rows
+//   BENCH_PORT       default: a free port
+//   BENCH_DIST       build folder, default bench-results/dist
+//   BENCH_SKIP_BUILD=1  reuse BENCH_DIST as built
+//   CHROMIUM_PATH    default /usr/bin/chromium
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { kerasMobilenetToOnnx } from './onnx-fixtures/kerasMobilenetToOnnx.mjs';
 
 const env = process.env;
 const dist = env.BENCH_DIST ?? 'bench-results/dist';
@@ -44,18 +57,40 @@ async function waitForServer(url, child, timeoutMs = 60_000) {
   throw new Error(`vite preview did not answer at ${url} within ${timeoutMs / 1000} s.`);
 }
 
+/** The layers ids behind the onnx: rows asked for (the default row's always, as the page's default list has it). */
+function onnxSourceIds() {
+  const named = (env.BENCH_MODELS ?? '').split(',').map((s) => s.trim());
+  return [...new Set(['mobilenet_v1_0.25_224', ...named.filter((s) => s.startsWith('onnx:')).map((s) => s.slice('onnx:'.length))])];
+}
+
+/** Writes (every run, so a reused build never holds a stale one) <dist>/bench-onnx/<id>.onnx from the Keras MobileNet that the build copied to <dist>/assets/models/<id>. */
+function writeOnnxModels() {
+  for (const id of onnxSourceIds()) {
+    const out = path.join(dist, 'bench-onnx', `${id}.onnx`);
+    const dir = path.join(dist, 'assets', 'models', id);
+    if (!fs.existsSync(path.join(dir, 'model.json'))) {
+      console.warn(`warning: ${dir}/model.json is missing, so the row onnx:${id} will fail; run npm run assets before the benchmark.`);
+      continue;
+    }
+    const bytes = kerasMobilenetToOnnx(fs.readFileSync(path.join(dir, 'model.json')), (f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, bytes);
+  }
+}
+
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
 function table(reports) {
-  const head = ['backend', 'model', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
+  const head = ['backend', 'model', 'input', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
   const rows = [];
   for (const r of reports) {
     if (r.fellBack || r.rows.length === 0) {
-      rows.push([r.requested, `unavailable: ${r.error ?? r.reasons.join(' ')}`.slice(0, 120), '', '', '', '', '', '', '']);
+      rows.push([r.requested, `unavailable: ${r.error ?? r.reasons.join(' ')}`.slice(0, 120), '', '', '', '', '', '', '', '']);
       continue;
     }
     for (const m of r.rows) {
-      rows.push([r.backend, m.model, fmt(m.forwardMs), fmt(m.naiveGradMs), fmt(m.engineGradMs), fmt(m.ratio, 2), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
+      const naive = (v, digits) => (m.naiveApplies === false ? 'n/a' : fmt(v, digits));
+      rows.push([r.backend, m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -71,6 +106,7 @@ async function main() {
   if (!fs.existsSync(path.join(dist, 'assets', 'models'))) {
     console.warn(`warning: ${dist}/assets/models is missing; run npm run assets before the benchmark.`);
   }
+  writeOnnxModels();
   const port = Number(env.BENCH_PORT ?? (await freePort()));
   const server = spawn('npx', ['vite', 'preview', '--strictPort', '--port', String(port), '--outDir', dist], { stdio: 'ignore', detached: true });
   const stopServer = () => {
@@ -118,7 +154,7 @@ async function main() {
   console.log(`\nMachine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`Browser: ${reports[0]?.userAgent ?? 'unknown'}`);
   console.log(`WebGPU adapter: ${gpu}`);
-  console.log(`Medians of ${reps} timed calls after one warm-up; FMN over ${steps} steps after step 0; input 1×224×224×3.\n`);
+  console.log(`Medians of ${reps} timed calls after one warm-up; FMN over ${steps} steps after step 0; input 1×S×S×3, S in column input.\n`);
   console.log(table(reports));
   for (const r of reports) if (r.error) console.log(`${r.requested}: ${r.error}`);
   fs.mkdirSync('bench-results', { recursive: true });

@@ -2,18 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../core/backends/initBackend';
 import { createAttack } from '../core/attacks/createAttack';
 import { defaultConfig } from '../core/attacks/defaults';
-import { naiveLogits } from '../core/engine/naiveLogits';
-import { catalogueModel, CATALOGUE } from '../core/models/catalogue';
-import { buildLayersModel, parseModelJson, weightFileNames } from '../core/models/layersLoader';
-import { openLayersModel } from '../core/models/layersImporter';
-import { wrapClassifier } from '../core/models/wrapClassifier';
+import { openBenchModels, resolveModelIds } from './benchModels';
 import { inputGradient, medianMs } from './measure';
 
 /** One row of the benchmark table: a model on the backend this page runs. */
 export interface BenchRow {
   model: string;
+  /** Input side in pixels (the TFLite models take 128 to 224). */
+  inputSize: number | null;
   forwardMs: number | null;
   naiveGradMs: number | null;
+  /** False where there is no naive baseline: TFLite and ONNX models are built from plain ops already. */
+  naiveApplies: boolean;
   engineGradMs: number | null;
   /** naive / engine. */
   ratio: number | null;
@@ -44,13 +44,7 @@ const params = new URLSearchParams(location.search);
 const requested = (params.get('backend') ?? 'webgpu') as BackendName;
 const reps = Number(params.get('reps') ?? 1);
 const steps = Number(params.get('steps') ?? 5);
-const modelIds = (params.get('models') ?? CATALOGUE.filter((m) => m.format === 'tfjs-layers').map((m) => m.id).join(',')).split(',');
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`The benchmark could not fetch ${url} (HTTP ${res.status}); run npm run assets first.`);
-  return new Uint8Array(await res.arrayBuffer());
-}
+const modelIds = resolveModelIds(params.get('models'));
 
 async function attempt<T>(notes: string[], what: string, f: () => Promise<T>): Promise<T | null> {
   try {
@@ -62,18 +56,13 @@ async function attempt<T>(notes: string[], what: string, f: () => Promise<T>): P
 }
 
 async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<BenchRow> {
-  const info = catalogueModel(id);
-  const base = `/assets/${info.assetPath!.slice(0, info.assetPath!.lastIndexOf('/') + 1)}`;
-  const main = { name: 'model.json', bytes: await fetchBytes(`${base}model.json`) };
-  const json = parseModelJson(main.bytes, main.name);
-  const files = new Map<string, Uint8Array>();
-  for (const n of weightFileNames(json)) files.set(n, await fetchBytes(base + n));
-
   const notes: string[] = [];
   const row: BenchRow = {
     model: id,
+    inputSize: null,
     forwardMs: null,
     naiveGradMs: null,
+    naiveApplies: true,
     engineGradMs: null,
     ratio: null,
     fmnStepsPerS: null,
@@ -82,17 +71,21 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
     notes,
   };
   onRow(row);
-  const layers = await buildLayersModel(json, files, main.name);
-  const naive = wrapClassifier(naiveLogits(layers, info.logitsLayer), info);
-  const engine = wrapClassifier((await openLayersModel(main, files, { logitsLayer: info.logitsLayer })).raw, info);
+  // A model that cannot be opened is one row's note, not the end of the page.
+  const models = await attempt(notes, 'open', () => openBenchModels(id));
+  if (!models) return row;
+  const { info, engine, naive } = models;
+  row.inputSize = info.inputSize;
+  row.naiveApplies = naive !== null;
   const x = tf.randomUniform([1, info.inputSize, info.inputSize, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 
   row.forwardMs = await attempt(notes, 'forward', () => medianMs(reps, () => engine.logits(x)));
   row.engineGradMs = await attempt(notes, 'engine gradient', () => medianMs(reps, () => inputGradient(engine.logits, x)));
-  row.naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
-  if (row.naiveGradMs !== null && row.engineGradMs !== null) row.ratio = row.naiveGradMs / row.engineGradMs;
-  naive.dispose();
-  layers.dispose();
+  if (naive) {
+    row.naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
+    if (row.naiveGradMs !== null && row.engineGradMs !== null) row.ratio = row.naiveGradMs / row.engineGradMs;
+    naive.dispose();
+  }
 
   await attempt(notes, 'FMN', async () => {
     const before = tf.memory().numTensors;
