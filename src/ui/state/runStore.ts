@@ -19,24 +19,13 @@ export interface StepAlignment {
   max: number | null;
 }
 
-/** What the visualiser keeps of a step: the report's scalars, its alignment, and δ for replay. */
-export interface RecordedStep {
-  step: number;
-  /** The run's step budget as the engine reported it (an upper bound for pgd-bisect). */
-  totalSteps: number;
-  l2: number;
-  linf: number;
+/**
+ * What the visualiser keeps of a step: the report's scalars, its alignment, and δ for replay
+ * (possibly downsampled to bound memory; see replaySize). ε is null where the attack has none.
+ */
+export interface RecordedStep extends Omit<StepReport, 'eps' | 'search'> {
   eps: number | null;
-  loss: number;
-  margin: number;
-  isAdversarial: boolean;
-  predicted: number;
-  bestL2: number | null;
-  gradEvals: number;
-  top5: Top5Entry[];
   alignment: StepAlignment;
-  /** δ kept for the timeline (possibly downsampled to bound memory; see replaySize). */
-  delta: DeltaImage;
 }
 
 /** What the run started from: the clean input and the human map, at the model's input size. */
