@@ -1,3 +1,4 @@
+import { lcg } from '../../test/random';
 import { describe, expect, it } from 'vitest';
 import { MetricInputError } from './errors';
 import { spearman, spearmanAgainst } from './spearman';
@@ -17,12 +18,6 @@ function referenceSpearman(a: number[], b: number[]): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-function seeded(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
 
 describe('spearman, hand-computed', () => {
   it('averages tied ranks: [1,2,2,3] vs [1,3,2,4] gives 3/√10', () => {
@@ -45,7 +40,7 @@ describe('spearman, hand-computed', () => {
 });
 
 describe('spearman, identities and properties', () => {
-  const rand = seeded(7);
+  const rand = lcg(7);
   const a = Float32Array.from({ length: 500 }, () => rand());
 
   it('is 1 with a monotone transform and −1 with the reverse', () => {
@@ -107,7 +102,7 @@ describe('spearman, undefined and bad input', () => {
 
 describe('spearmanAgainst', () => {
   it('gives the same ρ as spearman for every map scored against one reference', () => {
-    const rand = seeded(11);
+    const rand = lcg(11);
     const human = Float32Array.from({ length: 300 }, () => Math.round(rand() * 20) / 20);
     const score = spearmanAgainst(human);
     for (let t = 0; t < 5; t++) {

@@ -1,5 +1,6 @@
 import type { KerasLayerJson } from './kerasConfig';
 import type { H5Layer } from './kerasH5Writer';
+import { lcg } from '../../../test/random';
 
 /** Test helpers: Keras 2 model_config JSON written by hand, and deterministic weights. */
 
@@ -41,14 +42,8 @@ export function functionalConfig(inputShape: number[], specs: LayerSpec[], input
   };
 }
 
-/** A small deterministic generator (LCG), so fixtures are the same on every run. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+/** A small deterministic generator, so fixtures are the same on every run. */
+export const seeded = lcg;
 
 export function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());

@@ -3,6 +3,7 @@ import { buildTfliteModel } from './buildModel';
 import { readTfliteGraph } from './reader';
 import { TensorType } from './schema_generated';
 import { buildTflite, type SpecOp, type SpecTensor } from './testing';
+import { lcg } from '../../../test/random';
 
 /**
  * Runs a hand-made graph whose tensor 0 is the input and whose tensor `output` is the result:
@@ -45,9 +46,6 @@ export function expectClose(actual: number[], expected: number[], tol = 1e-5): v
 
 /** Deterministic pseudo-random values in [-1, 1) (a fixed LCG, so failures reproduce). */
 export function seeded(n: number, seed = 1): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
+  const rand = lcg(seed);
+  return Array.from({ length: n }, () => 2 * rand() - 1);
 }
