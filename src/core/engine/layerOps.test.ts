@@ -157,6 +157,31 @@ describe('gradients through every layer kind', () => {
     expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
     raw.dispose();
   });
+
+  // Convolutions whose ReLU is folded into a fused kernel: their gradient masks dy by the output.
+  it.each(['cpu', 'wasm'] as const)('equal the layers model gradient through fused conv + ReLU on %s', async (backend) => {
+    await useBackend(backend);
+    const model = functional([6, 6, 3], (x) => {
+      const big = apply(L.rescaling({ scale: 6 }), x); // pre-activations on both sides of 0 and 6
+      const a = apply(L.reLU({ maxValue: 6 }), apply(L.batchNormalization(), apply(L.conv2d({ filters: 4, kernelSize: 1, useBias: false }), big)));
+      const b = apply(L.reLU(), apply(L.batchNormalization(), apply(L.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), a)));
+      const c = apply(L.activation({ activation: 'relu6' }), apply(L.conv2d({ filters: 5, kernelSize: 1 }), b));
+      const d = apply(L.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu' }), c);
+      return apply(L.dense({ units: 3 }), apply(L.flatten(), apply(L.conv2d({ filters: 2, kernelSize: 1, activation: 'relu6' }), d)));
+    });
+    const raw = layersModelToRaw(model);
+    const x = tf.randomUniform([1, 6, 6, 3], -1, 1, 'float32', 5);
+    const w = tf.tensor2d([[1, -2, 0.5]]);
+    const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w));
+    const got = tf.grad(loss((t) => raw.predict(t as tf.Tensor4D)))(x);
+    const want = tf.grad(loss((t) => model.apply(t, { training: false }) as tf.Tensor))(x);
+    const scale = tf.max(tf.abs(want)).dataSync()[0];
+    expect(scale).toBeGreaterThan(0);
+    expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(tf.sub(raw.predict(x as tf.Tensor4D), model.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-4);
+    raw.dispose();
+    await useBackend('cpu');
+  });
 });
 
 describe('layer errors', () => {

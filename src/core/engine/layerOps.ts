@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationFn } from './activations';
 import { EngineError } from './errors';
+import { fusedWithForwardConvGradient, isFusableActivation } from './fusedConv';
 import { batchNormAffine, findWeight, requireWeight } from './layerWeights';
 
 type Layer = tf.layers.Layer;
@@ -17,6 +18,8 @@ export interface CompileOptions {
   foldedBatchNorm?: Layer;
   /** Drop a softmax activation: the logits layer must give scores before the softmax. */
   dropSoftmax?: boolean;
+  /** The activation of a ReLU/Activation layer that directly follows (after any folded BatchNormalization). */
+  foldedActivation?: string;
 }
 
 type Compiler = (layer: Layer, cfg: Config, opts: CompileOptions) => CompiledLayer;
@@ -26,9 +29,14 @@ const pair = (v: unknown): [number, number] =>
 
 const padding = (cfg: Config): 'same' | 'valid' => (cfg.padding as 'same' | 'valid') ?? 'valid';
 
+function activationName(cfg: Config, opts: CompileOptions): string {
+  if (opts.foldedActivation) return opts.foldedActivation;
+  const name = (cfg.activation as string | undefined) ?? 'linear';
+  return opts.dropSoftmax && name === 'softmax' ? 'linear' : name;
+}
+
 function layerActivation(layer: Layer, cfg: Config, opts: CompileOptions) {
-  const name = cfg.activation as string | undefined;
-  return activationFn(opts.dropSoftmax && name === 'softmax' ? 'linear' : name, layer.name);
+  return activationFn(activationName(cfg, opts), layer.name);
 }
 
 /** Conv weights with an optional BatchNormalization folded in: w' = w·s, b' = b·s + shift. */
@@ -93,7 +101,17 @@ const conv2d: Compiler = (layer, cfg, opts) => {
     // Pointwise: dx = dy · Wᵀ, a pointwise conv with the in/out axes swapped.
     const transposed = tf.transpose(kernel, [0, 1, 3, 2]) as tf.Tensor4D;
     weights.push(transposed);
-    conv = withForwardConvGradient(conv, (dy) => tf.conv2d(dy, transposed, 1, 'valid'));
+    const backward = (dy: tf.Tensor4D) => tf.conv2d(dy, transposed, 1, 'valid');
+    const name = activationName(cfg, opts);
+    if (isFusableActivation(name)) {
+      const fused = fusedWithForwardConvGradient(
+        (x) => tf.fused.conv2d({ x, filter: kernel, strides, pad: padding(cfg), bias: w.bias, activation: name }),
+        name,
+        backward,
+      );
+      return { weights, run: ([x]) => fused(x as tf.Tensor4D) };
+    }
+    conv = withForwardConvGradient(conv, backward);
   }
   return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
 };
@@ -112,7 +130,17 @@ const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
     // Stride 1, symmetric 'same' padding: dx is the same depthwise conv with the filter turned 180°.
     const rotated = tf.reverse(kernel, [0, 1]) as tf.Tensor4D;
     weights.push(rotated);
-    conv = withForwardConvGradient(conv, (dy) => tf.depthwiseConv2d(dy, rotated, 1, 'same'));
+    const backward = (dy: tf.Tensor4D) => tf.depthwiseConv2d(dy, rotated, 1, 'same');
+    const name = activationName(cfg, opts);
+    if (isFusableActivation(name)) {
+      const fused = fusedWithForwardConvGradient(
+        (x) => tf.fused.depthwiseConv2d({ x, filter: kernel, strides: 1, pad: 'same', bias: w.bias, activation: name }),
+        name,
+        backward,
+      );
+      return { weights, run: ([x]) => fused(x as tf.Tensor4D) };
+    }
+    conv = withForwardConvGradient(conv, backward);
   }
   return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
 };

@@ -71,9 +71,31 @@ function countConsumers(model: tf.LayersModel, counts = new Map<number, number>(
   return counts;
 }
 
+/** A convolution without its own activation: BatchNormalization and ReLU can fold into it. */
+function isLinearConv(t: tf.SymbolicTensor): boolean {
+  const layer = t.sourceLayer;
+  return FOLDABLE_INTO.has(layer.getClassName()) && (layer.getConfig().activation ?? 'linear') === 'linear';
+}
+
+/** `t` is such a convolution's output, directly or through a BatchNormalization folded into it. */
+function endsInLinearConv(t: tf.SymbolicTensor, consumers: Map<number, number>): boolean {
+  if (isLinearConv(t)) return true;
+  const layer = t.sourceLayer;
+  const prev = layer.getClassName() === 'BatchNormalization' ? layer.inboundNodes[t.nodeIndex].inputTensors[0] : undefined;
+  return !!prev && isLinearConv(prev) && consumers.get(prev.id) === 1;
+}
+
+/** 'relu' or 'relu6' for a ReLU or Activation layer that computes exactly that, else undefined. */
+function reluName(layer: Layer): 'relu' | 'relu6' | undefined {
+  const cfg = layer.getConfig();
+  if (layer.getClassName() === 'ReLU') return cfg.maxValue == null ? 'relu' : cfg.maxValue === 6 ? 'relu6' : undefined;
+  if (layer.getClassName() === 'Activation' && (cfg.activation === 'relu' || cfg.activation === 'relu6')) return cfg.activation;
+  return undefined;
+}
+
 /**
  * Rebuilds a tfjs LayersModel's forward pass from plain ops over constant weights, folding
- * BatchNormalization into the preceding convolution. tf.grad through the result w.r.t. the
+ * BatchNormalization into the preceding convolution and a following ReLU into its fused activation. tf.grad through the result w.r.t. the
  * input computes the input gradient only: the tape prunes everything not on the x→y path,
  * whereas the fused ops that layers models use compute weight gradients eagerly.
  * The returned RawModel owns copies of the weights; the layers model may be disposed.
@@ -123,22 +145,28 @@ export function layersModelToRaw(model: tf.LayersModel, opts: EngineOptions = {}
         aliases.set(t.id, inner);
         return inner;
       }
-      let source = node;
+      // ReLU after a convolution (and its BatchNormalization) becomes the convolution's fused activation.
+      let head = layer;
+      let headNode = node;
+      let foldedActivation: string | undefined;
+      const below = node.inputTensors[0];
+      const relu = reluName(layer);
+      if (relu && below && consumers.get(below.id) === 1 && endsInLinearConv(below, consumers)) {
+        foldedActivation = relu;
+        head = below.sourceLayer;
+        headNode = head.inboundNodes[below.nodeIndex];
+      }
+      let source = headNode;
       let foldedBatchNorm: Layer | undefined;
-      const prev = node.inputTensors[0];
-      if (
-        className === 'BatchNormalization' &&
-        prev &&
-        FOLDABLE_INTO.has(prev.sourceLayer.getClassName()) &&
-        prev.sourceLayer.getConfig().activation === 'linear' &&
-        consumers.get(prev.id) === 1
-      ) {
-        foldedBatchNorm = layer;
+      const prev = headNode.inputTensors[0];
+      if (head.getClassName() === 'BatchNormalization' && prev && isLinearConv(prev) && consumers.get(prev.id) === 1) {
+        foldedBatchNorm = head;
         source = prev.sourceLayer.inboundNodes[prev.nodeIndex];
       }
       const inputs = source.inputTensors.map(visit);
-      const compiled = compileLayer(foldedBatchNorm ? source.outboundLayer : layer, {
+      const compiled = compileLayer(foldedBatchNorm ? source.outboundLayer : head, {
         foldedBatchNorm,
+        foldedActivation,
         dropSoftmax: t.id === output.id,
       });
       steps.push({ inputs, output: t.id, layer: compiled });
