@@ -56,6 +56,15 @@ test.describe('alignment', () => {
     await page.getByTestId('map-clear').click();
     await expect(page.getByTestId('human-map-source')).toHaveText('No human map yet');
     await expect(page.getByTestId('alignment')).toHaveText('undefined');
+
+    // A map drawn after the run: the worker realigns the recorded steps.
+    await editor.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('human-map-source')).toHaveText('Your own map, not ClickMe data');
+    await expect(page.getByTestId('alignment')).not.toHaveText('undefined');
+    const redrawn = Number(await page.getByTestId('alignment').textContent());
+    expect(redrawn).toBeGreaterThanOrEqual(-1);
+    expect(redrawn).toBeLessThanOrEqual(1);
   });
 
 });

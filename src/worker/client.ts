@@ -3,7 +3,8 @@
  * with a timeout that restarts whenever the request reports progress, and cancellation.
  */
 import type { ModelInfo } from '../core/models/types';
-import type { AttackConfig, RunResult, StepReport } from '../core/attacks/types';
+import type { AttackConfig, DeltaImage, RunResult, StepReport } from '../core/attacks/types';
+import type { StepAlignment } from '../core/metrics/stepAligner';
 import {
   INTERIM_TYPES,
   parseResponse,
@@ -47,6 +48,8 @@ export const DEFAULT_TIMEOUTS_MS: Record<WorkerRequest['type'], number> = {
   attackPause: 10_000,
   attackResume: 10_000,
   attackCancel: 10_000,
+  // No progress messages: enough for thousands of full-size δs on a slow machine beside a run.
+  align: 120_000,
 };
 
 interface Pending {
@@ -68,6 +71,8 @@ export interface AttackHandle {
   runId: number;
   /** Resolves with the final result; rejects with code 'cancelled' when cancelled or superseded. */
   result: Promise<RunResult>;
+  /** The best δ's alignment with the run's human map (null without a best δ); settles with `result`. */
+  resultAlignment: Promise<StepAlignment | null>;
 }
 
 export class WorkerClient {
@@ -104,13 +109,31 @@ export class WorkerClient {
     return expectType(await this.request({ type: 'predict' }), 'predictions').top5;
   }
 
-  /** Starts a run; the worker cancels any run still going. */
-  startAttack(config: AttackConfig, onStep?: (report: StepReport) => void): AttackHandle {
+  /**
+   * Starts a run; the worker cancels any run still going. Each step arrives with its δ's
+   * alignment with `humanMap`, which is transferred (send a copy of a map you keep).
+   */
+  startAttack(
+    config: AttackConfig,
+    onStep?: (report: StepReport, alignment: StepAlignment) => void,
+    humanMap?: Float32Array,
+  ): AttackHandle {
     const runId = this.nextId;
-    const result = this.request({ type: 'attackStart', config }, (r) => {
-      if (r.type === 'step') onStep?.(r.report);
-    }).then((r) => expectType(r, 'result').result);
-    return { runId, result };
+    const response = this.request({ type: 'attackStart', config, humanMap }, (r) => {
+      if (r.type === 'step') onStep?.(r.report, r.alignment);
+    }).then((r) => expectType(r, 'result'));
+    const resultAlignment = response.then((r) => r.alignment);
+    // A caller that wants only the result need not watch this too; its failure is the result's.
+    resultAlignment.catch(() => {});
+    return { runId, result: response.then((r) => r.result), resultAlignment };
+  }
+
+  /**
+   * Each δ's alignment with `humanMap`, in order, computed in the worker beside any running
+   * attack. The map and the δs' buffers are transferred: send copies of arrays you keep.
+   */
+  async align(humanMap: Float32Array, deltas: DeltaImage[]): Promise<StepAlignment[]> {
+    return expectType(await this.request({ type: 'align', humanMap, deltas }), 'alignments').alignments;
   }
 
   /** Pauses a run; its silence while paused does not count towards its timeout. */

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../test/backend';
-import type { StepReport } from '../core/attacks/types';
+import type { AttackConfig, AttackRun, DeltaImage, RunResult, StepReport } from '../core/attacks/types';
+import type { StepAlignment } from '../core/metrics/stepAligner';
 import { WorkerClient, WorkerRequestError, type PortLike } from './client';
 import { topK, WorkerHost } from './host';
 import { closeChannels, config, connect, fakeAttack, SIZE, toyClassifier } from './testing';
@@ -232,6 +233,113 @@ describe('WorkerHost over a MessageChannel', () => {
     await expect(client.predict()).rejects.toMatchObject({ code: 'timeout', message: /did not answer the "predict" request/ });
     channel.port1.close();
     channel.port2.close();
+  });
+});
+
+describe('alignment in the worker', () => {
+  // A 2×2 human map, rising left to right, top to bottom.
+  const humanMap = () => new Float32Array([0, 0.2, 0.5, 1]);
+  const delta = (perPixel: number[], width = SIZE, height = SIZE): DeltaImage => ({
+    data: Float32Array.from(perPixel.flatMap((v) => [v, v, v])),
+    width,
+    height,
+    channels: 3,
+    full: width === SIZE,
+  });
+  // Both attack maps equal |δ| per pixel: a rising δ ranks like the map (ρ = 1), a falling one
+  // reverses it (ρ = −1), and a 1×1 preview does not line up with it at all (null).
+  const rising = () => delta([0.01, 0.02, 0.03, 0.04]);
+  const falling = () => delta([0.04, 0.03, 0.02, 0.01]);
+  const preview = () => delta([0.05], 1, 1);
+
+  /** A run that reports the given δs as its steps, then `best` as its best δ. */
+  function scripted(cfg: AttackConfig, deltas: DeltaImage[], best: DeltaImage | null): AttackRun {
+    let k = 0;
+    return {
+      config: cfg,
+      get done() {
+        return k >= deltas.length;
+      },
+      async step(): Promise<StepReport> {
+        const d = deltas[k];
+        return {
+          step: k++, totalSteps: deltas.length, l2: 1, linf: 0.1, loss: 0, margin: 1, isAdversarial: true,
+          predicted: 3, bestL2: 1, gradEvals: k, top5: [], delta: d,
+        };
+      },
+      async result(): Promise<RunResult> {
+        return { attack: cfg.attack, readout: cfg.readout, label: 999, success: best !== null, bestDelta: best, l2: 1, linf: 0.1,
+          advClass: 3, advImagenetClass: 3, gradEvals: k, steps: k, wallMs: 1 };
+      },
+      dispose() {},
+    };
+  }
+
+  async function ready(deltas: () => DeltaImage[], best: () => DeltaImage | null) {
+    const c = connect({ createAttack: (_c, _x0, cfg) => scripted(cfg, deltas(), best()) });
+    await c.client.init();
+    await c.client.loadModel({ kind: 'catalogue', id: 'up' });
+    await c.client.setImage(image(0.5), SIZE);
+    return c.client;
+  }
+
+  it('sends each step with its alignment and the result with the best δ\'s', async () => {
+    const client = await ready(() => [rising(), falling(), preview(), delta([0, 0, 0, 0])], rising);
+    const map = humanMap();
+    const got: StepAlignment[] = [];
+    const run = client.startAttack(config(4), (_r, a) => got.push(a), map);
+    // Transferred, not copied: the sender's array is detached.
+    expect(map.length).toBe(0);
+    await run.result;
+    expect(got[0].mean).toBeCloseTo(1, 12);
+    expect(got[0].max).toBeCloseTo(1, 12);
+    expect(got[1].mean).toBeCloseTo(-1, 12);
+    expect(got[1].max).toBeCloseTo(-1, 12);
+    expect(got.slice(2)).toEqual([{ mean: null, max: null }, { mean: null, max: null }]);
+    const best = await run.resultAlignment;
+    expect(best!.mean).toBeCloseTo(1, 12);
+    expect(best!.max).toBeCloseTo(1, 12);
+  });
+
+  it('sends nulls without a human map, and no best alignment without a best δ', async () => {
+    const client = await ready(() => [rising()], () => null);
+    const got: StepAlignment[] = [];
+    const run = client.startAttack(config(1), (_r, a) => got.push(a));
+    expect((await run.result).bestDelta).toBeNull();
+    expect(got).toEqual([{ mean: null, max: null }]);
+    expect(await run.resultAlignment).toBeNull();
+  });
+
+  it('refuses a human map of another size than the image', async () => {
+    const client = await ready(() => [rising()], rising);
+    const run = client.startAttack(config(1), undefined, new Float32Array(9));
+    await expect(run.result).rejects.toMatchObject({ code: 'bad-request', message: 'The human map must be 2×2 values, but 9 arrived.' });
+    await expect(run.resultAlignment).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('aligns a list of δs beside a running attack, which goes on undisturbed', async () => {
+    const { client, runs } = connect();
+    await client.init();
+    await client.loadModel({ kind: 'catalogue', id: 'up' });
+    await client.setImage(image(0.5), SIZE);
+    const steps: number[] = [];
+    const run = client.startAttack(config(50), (r) => steps.push(r.step));
+    await vi.waitFor(() => expect(steps.length).toBeGreaterThan(0));
+    const deltas = [rising(), falling(), preview()];
+    const sent = deltas.map((d) => d.data);
+    const alignments = await client.align(humanMap(), deltas);
+    // Answered mid-run (50 steps take at least 250 ms), not queued behind it.
+    expect(steps.length).toBeLessThan(50);
+    expect(sent.every((d) => d.length === 0)).toBe(true); // transferred
+    expect(alignments).toHaveLength(3);
+    expect(alignments[0].mean).toBeCloseTo(1, 12);
+    expect(alignments[0].max).toBeCloseTo(1, 12);
+    expect(alignments[1].mean).toBeCloseTo(-1, 12);
+    expect(alignments[1].max).toBeCloseTo(-1, 12);
+    expect(alignments[2]).toEqual({ mean: null, max: null });
+    expect((await run.result).steps).toBe(50);
+    expect(steps).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(runs).toHaveLength(1);
   });
 });
 

@@ -5,11 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../core/models/types';
-import type { AttackConfig, AttackRun, RunResult, StepReport } from '../core/attacks/types';
+import type { AttackConfig, AttackRun, DeltaImage, RunResult, StepReport } from '../core/attacks/types';
+import { makeStepAligner, type StepAlignment } from '../core/metrics/stepAligner';
 import type { PortLike } from './client';
 import {
   parseRequest,
   transferablesOf,
+  type AlignRequest,
   type AttackControlRequest,
   type AttackStartRequest,
   type BackendName,
@@ -24,6 +26,9 @@ import {
 } from './protocol';
 
 export type BackendStatus = Omit<StatusResponse, 'type' | 'requestId'>;
+
+/** Longest stretch an align request computes before letting other messages in. */
+const ALIGN_SLICE_MS = 16;
 
 export interface HostDeps {
   initBackend(wanted?: BackendName): Promise<BackendStatus>;
@@ -50,6 +55,7 @@ class HostError extends Error {
 interface Run {
   id: number;
   attack: AttackRun;
+  align: (delta: DeltaImage) => StepAlignment;
   paused: boolean;
   cancelled: boolean;
   wake: (() => void) | null;
@@ -127,6 +133,8 @@ export class WorkerHost {
         this.controlRun(r);
         this.post({ type: 'done', requestId: r.requestId });
         return;
+      case 'align':
+        return this.alignDeltas(r);
       default:
         throw new HostError(`The worker has no handler for "${(r as { type: string }).type}".`, 'bad-request');
     }
@@ -218,6 +226,11 @@ export class WorkerHost {
   private async startAttack(r: AttackStartRequest): Promise<void> {
     const classifier = this.requireModel();
     const x = this.requireImage();
+    const size = x.shape[1];
+    if (r.humanMap && r.humanMap.length !== size * size) {
+      throw new HostError(`The human map must be ${size}×${size} values, but ${r.humanMap.length} arrived.`, 'bad-request');
+    }
+    const align = aligner(r.humanMap ?? null);
     this.cancelRun();
     const generation = this.generation;
     // The run keeps its own handle on the input, so a new image can replace it mid-step.
@@ -235,7 +248,7 @@ export class WorkerHost {
       x0.dispose();
       throw new HostError('The run was cancelled.', 'cancelled');
     }
-    const run: Run = { id: r.requestId, attack, paused: false, cancelled: false, wake: null };
+    const run: Run = { id: r.requestId, attack, align, paused: false, cancelled: false, wake: null };
     this.run = run;
     const loop = this.drive(run);
     this.running = loop.then(
@@ -262,7 +275,9 @@ export class WorkerHost {
         }
         const report = await run.attack.step();
         if (run.cancelled) break;
-        this.post({ type: 'step', requestId: run.id, report: this.detached(report) });
+        // Aligned here, before posting transfers δ away: the UI thread only records the numbers.
+        const alignment = run.align(report.delta);
+        this.post({ type: 'step', requestId: run.id, report: this.detached(report), alignment });
         // Let pause/cancel messages in between steps.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
@@ -270,7 +285,27 @@ export class WorkerHost {
       if (!run.cancelled) throw asCode(e, 'attack');
     }
     if (run.cancelled) throw new HostError('The run was cancelled.', 'cancelled');
-    this.post({ type: 'result', requestId: run.id, result: this.detachedResult(await run.attack.result()) });
+    const result = await run.attack.result();
+    const alignment = result.bestDelta ? run.align(result.bestDelta) : null;
+    this.post({ type: 'result', requestId: run.id, result: this.detachedResult(result), alignment });
+  }
+
+  /**
+   * Aligns recorded δs with a new human map. Touches no run state, and yields to the event loop
+   * every few milliseconds so a running attack's steps and pause/cancel messages keep flowing.
+   */
+  private async alignDeltas(r: AlignRequest): Promise<void> {
+    const align = aligner(r.humanMap);
+    const alignments: StepAlignment[] = [];
+    let since = performance.now();
+    for (const delta of r.deltas) {
+      alignments.push(align(delta));
+      if (performance.now() - since > ALIGN_SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        since = performance.now();
+      }
+    }
+    this.post({ type: 'alignments', requestId: r.requestId, alignments });
   }
 
   /** Disposes a replaced model now, or once the run that may still be using it has stopped. */
@@ -351,6 +386,15 @@ export class WorkerHost {
     } catch (e) {
       this.post({ type: 'error', requestId: null, ...describeError(e) });
     }
+  }
+}
+
+/** The human map ranked once; a map that cannot be ranked (NaN) is the sender's mistake. */
+function aligner(humanMap: Float32Array | null): (delta: DeltaImage) => StepAlignment {
+  try {
+    return makeStepAligner(humanMap);
+  } catch (e) {
+    throw new HostError((e as Error).message, 'bad-request');
   }
 }
 

@@ -8,7 +8,8 @@
  * below, and a handler in the worker. The "scatter" helper adds its batch messages the same way.
  */
 import type { ModelInfo } from '../core/models/types';
-import type { AttackConfig, RunResult, StepReport } from '../core/attacks/types';
+import type { AttackConfig, DeltaImage, RunResult, StepReport } from '../core/attacks/types';
+import type { StepAlignment } from '../core/metrics/stepAligner';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -70,12 +71,26 @@ export interface AttackStartRequest {
   type: 'attackStart';
   requestId: number;
   config: AttackConfig;
+  /** Human importance map [size, size] in [0,1] that each step is aligned with; omitted = none. Transferred. */
+  humanMap?: Float32Array;
 }
 /** Pause, resume and cancel name the run by the requestId of its attackStart. */
 export interface AttackControlRequest {
   type: 'attackPause' | 'attackResume' | 'attackCancel';
   requestId: number;
   runId: number;
+}
+/**
+ * Aligns δs (a finished run's steps) with a human map, e.g. one drawn after the run. Answered
+ * with "alignments"; a running attack goes on undisturbed.
+ */
+export interface AlignRequest {
+  type: 'align';
+  requestId: number;
+  /** [size, size] in [0,1]. Transferred. */
+  humanMap: Float32Array;
+  /** Transferred: send copies of δs the sender keeps. */
+  deltas: DeltaImage[];
 }
 
 export type WorkerRequest =
@@ -84,7 +99,8 @@ export type WorkerRequest =
   | SetImageRequest
   | PredictRequest
   | AttackStartRequest
-  | AttackControlRequest;
+  | AttackControlRequest
+  | AlignRequest;
 
 export const REQUEST_TYPES = [
   'init',
@@ -95,6 +111,7 @@ export const REQUEST_TYPES = [
   'attackPause',
   'attackResume',
   'attackCancel',
+  'align',
 ] as const satisfies readonly WorkerRequest['type'][];
 
 // ---- responses: worker → main thread ----
@@ -138,11 +155,21 @@ export interface StepResponse {
   /** The attackStart requestId. */
   requestId: number;
   report: StepReport;
+  /** The report's δ against the run's human map (all null without one, or for a preview). */
+  alignment: StepAlignment;
 }
 export interface ResultResponse {
   type: 'result';
   requestId: number;
   result: RunResult;
+  /** The best δ's alignment; null when the run has no best δ. */
+  alignment: StepAlignment | null;
+}
+export interface AlignmentsResponse {
+  type: 'alignments';
+  requestId: number;
+  /** One per δ of the align request, in its order. */
+  alignments: StepAlignment[];
 }
 
 export type WorkerErrorCode =
@@ -175,6 +202,7 @@ export type WorkerResponse =
   | ProgressResponse
   | StepResponse
   | ResultResponse
+  | AlignmentsResponse
   | ErrorResponse;
 
 export const RESPONSE_TYPES = [
@@ -185,6 +213,7 @@ export const RESPONSE_TYPES = [
   'progress',
   'step',
   'result',
+  'alignments',
   'error',
 ] as const satisfies readonly WorkerResponse['type'][];
 

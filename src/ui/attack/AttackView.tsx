@@ -54,6 +54,12 @@ export default function AttackView() {
     }
   };
 
+  const realign = () => {
+    controller.realign().catch((e: Error) => {
+      sessionStore.getState().showError(`The alignments could not be recomputed for the new human map: ${e.message}`);
+    });
+  };
+
   useEffect(() => {
     const autoRun = applyUrlOnce();
     let stop = () => {};
@@ -122,7 +128,7 @@ export default function AttackView() {
           <StepCharts />
           <PredictionCompare />
         </section>
-        <AlignmentPanel onMapChange={() => controller.realign()} />
+        <AlignmentPanel onMapChange={realign} />
       </div>
     </div>
   );

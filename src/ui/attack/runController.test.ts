@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AttackConfig, RunResult, StepReport } from '../../core/attacks/types';
+import type { AttackConfig, DeltaImage, RunResult, StepReport } from '../../core/attacks/types';
+import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { ModelInfo } from '../../core/models/types';
 import { sessionStore } from '../state/sessionStore';
 import { createRunStore, type RunStore } from '../state/runStore';
@@ -7,8 +8,10 @@ import { RunController, RunStartError } from './runController';
 
 const size = 2;
 const human = new Float32Array([0, 0.2, 0.5, 1]);
-// |mean δ| ranks like the human map → ρ = 1.
+// |mean δ| ranks like the human map: ρ = 1 if anyone on this side computed it. The worker's
+// alignments below are deliberately other numbers, so the tests see whose values are recorded.
 const aligned = new Float32Array([0.01, 0.01, 0.01, 0.02, 0.02, 0.02, 0.03, 0.03, 0.03, 0.04, 0.04, 0.04]);
+const none: StepAlignment = { mean: null, max: null };
 const deltaImage = (data: Float32Array) => ({ data, width: size, height: size, channels: 3 as const, full: true });
 
 function report(step: number, adv: boolean, data = aligned): StepReport {
@@ -19,15 +22,33 @@ function report(step: number, adv: boolean, data = aligned): StepReport {
   };
 }
 
+interface Started {
+  config: AttackConfig;
+  humanMap?: Float32Array;
+  onStep?: (r: StepReport, a: StepAlignment) => void;
+  resolve: (r: RunResult, a: StepAlignment | null) => void;
+  reject: (e: Error) => void;
+}
+
+/** The worker client as the controller sees it: runs and align requests answer when the test says. */
 class FakeClient {
-  started: { config: AttackConfig; onStep?: (r: StepReport) => void; resolve: (r: RunResult) => void; reject: (e: Error) => void }[] = [];
+  started: Started[] = [];
   cancelled: number[] = [];
-  startAttack(config: AttackConfig, onStep?: (r: StepReport) => void) {
-    let resolve!: (r: RunResult) => void;
+  aligns: { humanMap: Float32Array; deltas: DeltaImage[]; answer: (a: StepAlignment[]) => void }[] = [];
+  startAttack(config: AttackConfig, onStep?: (r: StepReport, a: StepAlignment) => void, humanMap?: Float32Array) {
+    let resolve!: (r: RunResult, a: StepAlignment | null) => void;
     let reject!: (e: Error) => void;
-    const result = new Promise<RunResult>((res, rej) => ((resolve = res), (reject = rej)));
-    this.started.push({ config, onStep, resolve, reject });
-    return { runId: 100 + this.started.length, result };
+    const outcome = new Promise<[RunResult, StepAlignment | null]>((res, rej) => {
+      resolve = (r, a) => res([r, a]);
+      reject = rej;
+    });
+    this.started.push({ config, humanMap, onStep, resolve, reject });
+    const resultAlignment = outcome.then(([, a]) => a);
+    resultAlignment.catch(() => {});
+    return { runId: 100 + this.started.length, result: outcome.then(([r]) => r), resultAlignment };
+  }
+  align(humanMap: Float32Array, deltas: DeltaImage[]) {
+    return new Promise<StepAlignment[]>((answer) => this.aligns.push({ humanMap, deltas, answer }));
   }
   async cancel(runId: number) {
     this.cancelled.push(runId);
@@ -69,35 +90,94 @@ describe('run controller', () => {
     expect(run.getState().status).toBe('idle');
   });
 
-  it('runs with the definition, records aligned steps and finishes on the best step', async () => {
+  it('runs with the definition, sends a copy of the human map and records the worker\'s alignments', async () => {
     readySession(human);
     run.getState().setDefinition({ attack: 'fmn', steps: 3 });
     controller.start();
-    const { config, onStep, resolve } = client.started[0];
+    const { config, humanMap, onStep, resolve } = client.started[0];
     expect(config).toMatchObject({ attack: 'fmn', steps: 3, label: 1, previewSize: 0, readout: '1000-class' });
     expect(run.getState().definition).toMatchObject({ imageId: 'img', modelId: 'm' });
-    onStep!(report(0, false, new Float32Array(12)));
-    onStep!(report(1, true));
-    onStep!(report(2, true));
-    const steps = run.getState().steps;
-    expect(steps.map((s) => s.alignment.mean)).toEqual([null, 1, 1]);
+    // The worker takes ownership of the map it is sent; the run keeps its own.
+    expect(humanMap).not.toBe(human);
+    expect(Array.from(humanMap!)).toEqual(Array.from(human));
+    expect(run.getState().inputs!.humanMap).toBe(human);
+    onStep!(report(0, false, new Float32Array(12)), none);
+    onStep!(report(1, true), { mean: 0.25, max: -0.5 });
+    onStep!(report(2, true), { mean: 0.5, max: 0.125 });
+    expect(run.getState().steps.map((s) => s.alignment)).toEqual([none, { mean: 0.25, max: -0.5 }, { mean: 0.5, max: 0.125 }]);
     expect(run.getState().inputs!.humanMapSource).toBe('clickme');
-    resolve({ success: true, bestDelta: deltaImage(aligned), l2: 0.1 } as RunResult);
+    resolve({ success: true, bestDelta: deltaImage(aligned), l2: 0.1 } as RunResult, { mean: 0.75, max: 0.375 });
     await tick();
     expect(run.getState().status).toBe('done');
-    expect(run.getState().resultAlignment!.mean).toBeCloseTo(1, 12);
+    expect(run.getState().resultAlignment).toEqual({ mean: 0.75, max: 0.375 });
     expect(run.getState().shownStep).toBe(2);
   });
 
-  it('uses the drawn map when the image has none, and realigns when it changes', async () => {
+  it('sends no human map without one', () => {
     readySession();
     controller.start();
-    client.started[0].onStep!(report(0, true));
-    expect(run.getState().steps[0].alignment).toEqual({ mean: null, max: null });
+    expect(client.started[0].humanMap).toBeUndefined();
+    expect(run.getState().inputs!.humanMapSource).toBe('none');
+  });
+
+  it('realigns through the worker with copies, and applies the answer when it arrives', async () => {
+    readySession();
+    controller.start();
+    const { onStep, resolve } = client.started[0];
+    onStep!(report(0, false, new Float32Array(12)), none);
+    onStep!(report(1, true), none);
+    const best = deltaImage(aligned.map((v) => 2 * v));
+    resolve({ success: true, bestDelta: best, l2: 0.1 } as RunResult, none);
+    await tick();
+
     drawn = human;
-    controller.realign();
-    expect(run.getState().steps[0].alignment.mean).toBeCloseTo(1, 12);
-    expect(run.getState().inputs!.humanMapSource).toBe('user-drawn');
+    const done = controller.realign();
+    const [request] = client.aligns;
+    expect(Array.from(request.humanMap)).toEqual(Array.from(human));
+    expect(request.humanMap).not.toBe(human);
+    // Every step's δ, then the best δ; copies, since the timeline keeps replaying its own.
+    const steps = run.getState().steps;
+    expect(request.deltas.map((d) => Array.from(d.data))).toEqual([...steps.map((s) => Array.from(s.delta.data)), Array.from(best.data)]);
+    request.deltas.forEach((d, i) => expect(d.data).not.toBe(i < steps.length ? steps[i].delta.data : best.data));
+    // Nothing changes until the worker answers.
+    expect(run.getState().inputs!.humanMapSource).toBe('none');
+
+    request.answer([none, { mean: 0.5, max: 0.25 }, { mean: 0.75, max: 1 }]);
+    await done;
+    expect(run.getState().steps.map((s) => s.alignment)).toEqual([none, { mean: 0.5, max: 0.25 }]);
+    expect(run.getState().resultAlignment).toEqual({ mean: 0.75, max: 1 });
+    expect(run.getState().inputs).toMatchObject({ humanMap: human, humanMapSource: 'user-drawn' });
+  });
+
+  it('drops a realign answer that arrives after another run started', async () => {
+    readySession();
+    controller.start();
+    client.started[0].onStep!(report(0, true), none);
+    drawn = human;
+    const done = controller.realign();
+    drawn = null;
+    controller.start();
+    client.started[1].onStep!(report(0, true), { mean: -0.25, max: -0.125 });
+    client.aligns[0].answer([{ mean: 1, max: 1 }]);
+    await done;
+    expect(run.getState().runId).toBe(102);
+    expect(run.getState().steps.map((s) => s.alignment)).toEqual([{ mean: -0.25, max: -0.125 }]);
+    expect(run.getState().inputs!.humanMapSource).toBe('none');
+  });
+
+  it('clearing the map empties the alignments at once, and an older answer no longer applies', async () => {
+    readySession();
+    controller.start();
+    client.started[0].onStep!(report(0, true), none);
+    drawn = human;
+    const first = controller.realign();
+    drawn = null;
+    await controller.realign();
+    expect(client.aligns).toHaveLength(1);
+    client.aligns[0].answer([{ mean: 1, max: 1 }]);
+    await first;
+    expect(run.getState().steps[0].alignment).toEqual(none);
+    expect(run.getState().inputs).toMatchObject({ humanMap: null, humanMapSource: 'none' });
   });
 
   it('cancels, ignores late steps, and reports failures as full sentences', async () => {
@@ -105,7 +185,7 @@ describe('run controller', () => {
     controller.start();
     await controller.cancel();
     expect(client.cancelled).toEqual([101]);
-    client.started[0].onStep!(report(0, false));
+    client.started[0].onStep!(report(0, false), none);
     await tick();
     expect(run.getState()).toMatchObject({ status: 'cancelled', steps: [] });
 

@@ -1,14 +1,14 @@
-import type { RunResult, StepReport } from '../../core/attacks/types';
+import type { DeltaImage, RunResult, StepReport } from '../../core/attacks/types';
 import type { WorkerClient } from '../../worker/client';
 import type { sessionStore as SessionStoreType } from '../state/sessionStore';
 import { recordStep, type RunInputs, type RunStore, type StepAlignment } from '../state/runStore';
 import { toAttackConfig } from '../export/runDefinition';
-import { makeStepAligner, poolDelta, replayFactor } from './stepAlignment';
+import { poolDelta, replayFactor } from './replayDelta';
 
 /**
  * Starts and cancels attack runs: reads the session (model input, clean predictions, human map),
- * asks the worker for the run, and records each step (with its alignment) in the run store.
- * No React: the attack view calls it, tests drive it with a fake client.
+ * asks the worker for the run, and records each step with the alignment the worker computed
+ * for it in the run store. No React: the attack view calls it, tests drive it with a fake client.
  */
 
 export class RunStartError extends Error {
@@ -24,7 +24,7 @@ export interface HumanMap {
 }
 
 export interface RunControllerDeps {
-  client: Pick<WorkerClient, 'startAttack' | 'cancel'>;
+  client: Pick<WorkerClient, 'startAttack' | 'cancel' | 'align'>;
   session: typeof SessionStoreType;
   run: RunStore;
   /** The user's drawn map for an image at the model's input size, if any. */
@@ -35,8 +35,15 @@ export interface RunControllerDeps {
   now?: () => number;
 }
 
+const UNDEFINED: StepAlignment = { mean: null, max: null };
+
+/** The worker takes ownership of what it is sent; the store keeps its own δ for replay. */
+const copyOf = (delta: DeltaImage): DeltaImage => ({ ...delta, data: delta.data.slice() });
+
 export class RunController {
   private readonly now: () => number;
+  /** Counts realign() calls, so only the newest answer is applied. */
+  private realignments = 0;
 
   constructor(private readonly deps: RunControllerDeps) {
     this.now = deps.now ?? (() => performance.now());
@@ -74,7 +81,6 @@ export class RunController {
     }
     const config = toAttackConfig(definition, label);
     const human = this.humanMap();
-    const align = makeStepAligner(human?.map ?? null);
     const factor = replayFactor(input.size, Math.max(1, config.steps));
     const inputs: RunInputs = {
       size: input.size,
@@ -91,15 +97,17 @@ export class RunController {
       modelName: s.modelInfo.name,
       imageName: s.image?.name ?? input.imageId,
     };
-    const handle = client.startAttack(config, (report: StepReport) => {
+    const onStep = (report: StepReport, alignment: StepAlignment) => {
       if (run.getState().runId !== handle.runId) return;
-      run.getState().addStep(recordStep(report, align(report.delta), poolDelta(report.delta, factor)), this.now());
-    });
+      run.getState().addStep(recordStep(report, alignment, poolDelta(report.delta, factor)), this.now());
+    };
+    // A copy goes to the worker: the run keeps its map for the panels and the export.
+    const handle = client.startAttack(config, onStep, human?.map.slice());
     run.getState().begin({ runId: handle.runId, config, inputs, environment, now: this.now() });
-    handle.result.then(
-      (result: RunResult) => {
+    Promise.all([handle.result, handle.resultAlignment]).then(
+      ([result, alignment]: [RunResult, StepAlignment | null]) => {
         if (run.getState().runId !== handle.runId || run.getState().status !== 'running') return;
-        run.getState().finish(result, result.bestDelta ? align(result.bestDelta) : null, this.now());
+        run.getState().finish(result, alignment, this.now());
         this.deps.onSettled?.();
       },
       (error: Error & { code?: string }) => {
@@ -125,14 +133,32 @@ export class RunController {
     this.deps.onSettled?.();
   }
 
-  /** Recomputes every alignment after the human map changed (drawn, cleared). */
-  realign(): void {
-    const { run } = this.deps;
+  /**
+   * Re-aligns the shown run's steps and best δ after the human map changed (drawn, cleared);
+   * the worker computes them. The answer is dropped if another run was started, restored or
+   * cleared meanwhile, or if a later realign() superseded this one.
+   */
+  async realign(): Promise<void> {
+    const { run, client } = this.deps;
     const { steps, result, inputs } = run.getState();
     if (!inputs) return;
+    const ticket = ++this.realignments;
     const human = this.humanMap();
-    const align = makeStepAligner(human?.map ?? null);
-    const perStep: StepAlignment[] = steps.map((st) => align(st.delta));
-    run.getState().setAlignments(perStep, result?.bestDelta ? align(result.bestDelta) : null, human?.map ?? null, human?.source ?? 'none');
+    const best = result?.bestDelta ?? null;
+    let perStep: StepAlignment[];
+    let bestAlignment: StepAlignment | null;
+    if (human) {
+      const deltas = steps.map((st) => copyOf(st.delta));
+      if (best) deltas.push(copyOf(best));
+      const answer = await client.align(human.map.slice(), deltas);
+      perStep = answer.slice(0, steps.length);
+      bestAlignment = best ? answer[steps.length] : null;
+    } else {
+      perStep = steps.map(() => UNDEFINED);
+      bestAlignment = best ? UNDEFINED : null;
+    }
+    // begin, restore and clearRun each replace the inputs; only realign() replaces them otherwise.
+    if (ticket !== this.realignments || run.getState().inputs !== inputs) return;
+    run.getState().setAlignments(perStep, bestAlignment, human?.map ?? null, human?.source ?? 'none');
   }
 }

@@ -8,6 +8,9 @@ import { modelFamily } from '../../core/results/taxonomy';
 import type { ResultRecord } from '../../core/results/types';
 import type { ResultsStore } from '../storage/resultsStore';
 import type { AttackHandle } from '../../worker/client';
+
+/** A batch scores the best δ against the sample's own map, so it needs only the run and its result. */
+type BatchAttack = Pick<AttackHandle, 'runId' | 'result'>;
 import type { ModelSource, Prediction } from '../../worker/protocol';
 
 /** The part of the worker client a batch needs (a second client, so the interactive view keeps its model). */
@@ -15,7 +18,7 @@ export interface BatchWorker {
   loadModel(source: ModelSource): Promise<ModelInfo>;
   setImage(pixels: Float32Array, size: number, heatmap?: Float32Array, imageId?: string): Promise<void>;
   predict(): Promise<Prediction[]>;
-  startAttack(config: AttackConfig): AttackHandle;
+  startAttack(config: AttackConfig): BatchAttack;
   cancel(runId: number): Promise<void>;
 }
 
@@ -81,7 +84,7 @@ export type BatchOutcome = 'done' | 'cancelled';
  */
 export class BatchRunner {
   private cancelled = false;
-  private active: AttackHandle | null = null;
+  private active: BatchAttack | null = null;
 
   constructor(private readonly deps: BatchDeps) {}
 

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AttackConfig, DeltaImage, RunResult, StepReport, Top5Entry } from '../../core/attacks/types';
+import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { RunDefinition } from '../export/runDefinition';
 import { DEFAULT_RUN_DEFINITION } from '../export/runDefinition';
 
@@ -13,11 +14,7 @@ import { DEFAULT_RUN_DEFINITION } from '../export/runDefinition';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Alignment of one step's attack map with the human map, in both conventions (raw Spearman ρ). */
-export interface StepAlignment {
-  mean: number | null;
-  max: number | null;
-}
+export type { StepAlignment };
 
 /**
  * What the visualiser keeps of a step: the report's scalars, its alignment, and δ for replay

@@ -1,26 +1,6 @@
 import type { DeltaImage } from '../../core/attacks/types';
-import { attackMap } from '../../core/metrics/attackMap';
-import { spearmanAgainst } from '../../core/metrics/spearman';
-import type { StepAlignment } from '../state/runStore';
 
-/**
- * Alignment of each step's perturbation with the human map, in both conventions, computed on
- * the main thread as steps arrive (Spearman of a 224×224 map is a few ms). The human map is
- * ranked once per run.
- */
-
-const UNDEFINED: StepAlignment = { mean: null, max: null };
-
-/** A function from δ to its alignment; every value is null when there is no human map. */
-export function makeStepAligner(humanMap: Float32Array | null): (delta: DeltaImage) => StepAlignment {
-  if (!humanMap) return () => UNDEFINED;
-  const against = spearmanAgainst(humanMap, 'human');
-  return (delta) => {
-    // A downsampled preview does not line up with the human map pixel for pixel.
-    if (delta.width * delta.height !== humanMap.length) return UNDEFINED;
-    return { mean: against(attackMap(delta, 'mean').data, 'attack'), max: against(attackMap(delta, 'max').data, 'attack') };
-  };
-}
+/** How the timeline keeps each step's δ for replay within a memory budget. */
 
 /** Memory the timeline may spend on δ copies; beyond it, copies are average-pooled. */
 export const REPLAY_BUDGET_BYTES = 96 * 1024 * 1024;
