@@ -25,7 +25,8 @@ const result = {
 
 function build() {
   return buildRunJson({
-    definition: { ...DEFAULT_RUN_DEFINITION, imageId: 'chelsea', modelId: 'mobilenet_v1_0.25_224', steps: 2 },
+    // A model outside the catalogue: the catalogue's take 224×224 inputs, this fixture is 2×2.
+    definition: { ...DEFAULT_RUN_DEFINITION, imageId: 'chelsea', modelId: 'my-model', steps: 2 },
     status: 'done', inputs, environment: { backend: 'webgpu', adapter: 'swiftshader', modelName: 'MobileNet', imageName: 'chelsea' },
     steps, result, resultAlignment: { mean: 0.4, max: 0.3 }, convention: 'mean', divideByCeiling: false,
     baseUrl: 'http://localhost/', userAgent: 'test', now: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
@@ -42,7 +43,7 @@ describe('run JSON', () => {
       expect(v, key).not.toBeUndefined();
     }
     expect(json.createdAt).toBe('2026-01-02T03:04:05.000Z');
-    expect(json.url).toContain('image=chelsea&model=mobilenet_v1_0.25_224&protocol=interactive&attack=fmn&steps=2');
+    expect(json.url).toContain('image=chelsea&model=my-model&protocol=interactive&attack=fmn&steps=2');
     expect(json.steps[1]).toEqual({ step: 1, l2: 0.5, linf: 0.4, eps: 0.6, loss: 0.1, margin: 0.1, adversarial: true, predicted: 282, bestL2: 0.5, gradEvals: 2, alignmentMean: 0.4, alignmentMax: 0.3 });
     expect(json.result).toMatchObject({ success: true, l2: 0.5, advLabel: 'class 282', alignmentMean: 0.4, notAttackable: false });
     expect(json.label).toEqual({ classIndex: 281, name: 'class 281' });
@@ -65,5 +66,45 @@ describe('run JSON', () => {
     expect(() => parseRunJson('{"format":"x"}', 'b.json')).toThrow('The file b.json is not an AlignScope run (its "format" is not "alignscope-run").');
     expect(() => parseRunJson('{"format":"alignscope-run","version":9}', 'c.json')).toThrow(/version 9; this AlignScope reads up to version 1/);
     expect(() => parseRunJson('{"format":"alignscope-run","version":1}', 'd.json')).toThrow('The file d.json has no "definition" field.');
+  });
+
+  /** The built run as JSON text after `edit` changed its parsed object. */
+  const edited = (edit: (j: Record<string, any>) => void) => {
+    const j = JSON.parse(JSON.stringify(build()));
+    edit(j);
+    return JSON.stringify(j);
+  };
+
+  it('names the field a broken file gets wrong', () => {
+    expect(() => parseRunJson(edited((j) => delete j.url), 'e.json')).toThrow(new RunJsonError('The file e.json has no "url" field.'));
+    expect(() => parseRunJson(edited((j) => (j.definition.attack = 'cw')), 'e.json')).toThrow(
+      'The file e.json has a bad "definition.attack" field (expected an AlignScope attack id).',
+    );
+    expect(() => parseRunJson(edited((j) => delete j.steps[1].l2), 'e.json')).toThrow('The file e.json has a bad "steps[1].l2" field (expected a number).');
+    expect(() => parseRunJson(edited((j) => (j.arrays.cleanInput = null)), 'e.json')).toThrow('bad "arrays.cleanInput" field');
+    // A NaN loss is written as null by JSON.stringify: still the app's own file.
+    expect(parseRunJson(edited((j) => (j.steps[0].loss = null))).json.steps[0].loss).toBeNull();
+  });
+
+  it('rejects arrays whose sizes do not match the clean input or the model', () => {
+    expect(() => parseRunJson(edited((j) => (j.arrays.humanMap.shape = [4, 1])), 'f.json')).toThrow(
+      new RunJsonError('The human map in f.json has the shape [4, 1], not [2, 2] as the clean input.'),
+    );
+    expect(() => parseRunJson(edited((j) => (j.arrays.perturbation.shape = [1, 4, 3])), 'f.json')).toThrow(
+      'The perturbation in f.json has the shape [1, 4, 3], not the clean input\'s [2, 2, 3].',
+    );
+    expect(() => parseRunJson(edited((j) => (j.arrays.cleanInput.shape = [1, 4, 3])), 'f.json')).toThrow(
+      'The clean input in f.json has the shape [1, 4, 3]; a model input is [size, size, 3].',
+    );
+    expect(() => parseRunJson(edited((j) => (j.definition.modelId = 'mobilenet_v1_0.25_224')), 'f.json')).toThrow(
+      "The clean input in f.json is 2×2, but the run's model mobilenet_v1_0.25_224 takes 224×224.",
+    );
+    // A shape that disagrees with the data's own length (3 values short), and data that is not base64.
+    expect(() => parseRunJson(edited((j) => (j.arrays.humanMap.base64 = 'AAAAAA==')), 'f.json')).toThrow(
+      new RunJsonError('The human map in f.json holds 1 values but its shape [2, 2] says 4.'),
+    );
+    expect(() => parseRunJson(edited((j) => (j.arrays.perturbation.base64 = '@@not base64@@')), 'f.json')).toThrow(
+      new RunJsonError('The perturbation in f.json is not valid base64 text.'),
+    );
   });
 });

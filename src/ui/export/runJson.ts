@@ -1,7 +1,10 @@
 import type { RunResult } from '../../core/attacks/types';
 import type { RecordedStep, RunEnvironment, RunInputs, StepAlignment } from '../state/runStore';
 import { HUMAN_CEILING } from '../state/runStore';
-import { decodeArray, encodeArray, type EncodedArray } from './float32Base64';
+import { PROTOCOL_IDS } from '../../core/attacks/protocols';
+import { CATALOGUE } from '../../core/models/catalogue';
+import { isAttackId } from '../attack/attackSpecs';
+import { decodeArray, encodeArray, Float32Base64Error, type EncodedArray } from './float32Base64';
 import type { RunDefinition } from './runDefinition';
 import { runDefinitionToSearch } from './runDefinition';
 
@@ -19,8 +22,9 @@ export interface RunJsonStep {
   l2: number;
   linf: number;
   eps: number | null;
-  loss: number;
-  margin: number;
+  /** null where the value was not finite: JSON has no NaN or ∞. */
+  loss: number | null;
+  margin: number | null;
   adversarial: boolean;
   predicted: number;
   bestL2: number | null;
@@ -149,31 +153,151 @@ export function buildRunJson(r: RunJsonInput): RunJson {
   };
 }
 
-const REQUIRED_TOP_LEVEL = ['format', 'version', 'definition', 'environment', 'steps', 'result', 'arrays'] as const;
+const REQUIRED_TOP_LEVEL = [
+  'format', 'version', 'definition', 'environment', 'steps', 'result', 'arrays', 'createdAt', 'url', 'status', 'label', 'cleanTop5', 'alignment',
+] as const;
 
-/** Reads a run JSON back (to check a file, or to replay a shared run); `name` is the file name. */
-export function parseRunJson(text: string, name = 'run JSON'): { json: RunJson; clean: Float32Array; perturbation: Float32Array | null; humanMap: Float32Array | null } {
-  let json: RunJson;
+/** A run JSON read back: the document and its arrays decoded. */
+export interface ParsedRunJson {
+  json: RunJson;
+  /** [size, size, 3]. */
+  clean: Float32Array;
+  /** [size, size, 3], or null when the run found no adversarial. */
+  perturbation: Float32Array | null;
+  /** [size, size], or null when the run had no human map. */
+  humanMap: Float32Array | null;
+  /** The model input's side. */
+  size: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNumberOrNull = (v: unknown) => v === null || isNumber(v);
+
+const STEP_NUMBERS = ['step', 'l2', 'linf', 'predicted', 'gradEvals'] as const;
+// JSON writes a NaN or infinite loss as null, so a run's own export may carry one.
+const STEP_NULLABLE = ['eps', 'loss', 'margin', 'bestL2', 'alignmentMean', 'alignmentMax'] as const;
+
+/**
+ * The fields the viewer reads, checked so a hand-edited or truncated file gives a sentence
+ * naming the field rather than a blank view: `bad(field, what)` throws for the first one wrong.
+ */
+function checkFields(json: Record<string, unknown>, bad: (field: string, what: string) => never): void {
+  const def = json.definition;
+  if (!isObject(def)) bad('definition', 'an object');
+  if (typeof def.attack !== 'string' || !isAttackId(def.attack)) bad('definition.attack', 'an AlignScope attack id');
+  if (!Number.isInteger(def.steps) || (def.steps as number) < 0) bad('definition.steps', 'a whole number');
+  // The definition goes back into the attack controls, which read every field.
+  if (!PROTOCOL_IDS.includes(def.protocol as never)) bad('definition.protocol', PROTOCOL_IDS.join(', '));
+  if (def.readout !== '1000-class' && def.readout !== 'binary') bad('definition.readout', '1000-class or binary');
+  if (!isObject(def.params) || !Object.values(def.params).every((v) => isNumber(v) || typeof v === 'boolean')) {
+    bad('definition.params', 'an object of numbers and booleans');
+  }
+  if (!isNumberOrNull(def.target)) bad('definition.target', 'a class index or null');
+  if (!isNumber(def.seed)) bad('definition.seed', 'a number');
+  if (def.convention !== 'mean' && def.convention !== 'max') bad('definition.convention', 'mean or max');
+  if (typeof def.divideByCeiling !== 'boolean') bad('definition.divideByCeiling', 'true or false');
+  for (const k of ['imageId', 'modelId', 'backend'] as const) {
+    if (def[k] !== null && typeof def[k] !== 'string') bad(`definition.${k}`, 'text or null');
+  }
+  if (typeof json.url !== 'string') bad('url', 'a link');
+  const env = json.environment;
+  if (!isObject(env) || !['backend', 'adapter', 'modelName', 'imageName', 'userAgent'].every((k) => typeof env[k] === 'string')) {
+    bad('environment', 'an object with backend, adapter, modelName, imageName and userAgent');
+  }
+  if (!['done', 'cancelled', 'failed'].includes(json.status as string)) bad('status', 'done, cancelled or failed');
+  if (typeof json.createdAt !== 'string') bad('createdAt', 'an ISO 8601 time');
+  if (!Array.isArray(json.steps)) bad('steps', 'a list');
+  json.steps.forEach((st: unknown, i: number) => {
+    if (!isObject(st)) bad(`steps[${i}]`, 'an object');
+    for (const k of STEP_NUMBERS) if (!isNumber(st[k])) bad(`steps[${i}].${k}`, 'a number');
+    for (const k of STEP_NULLABLE) if (!isNumberOrNull(st[k])) bad(`steps[${i}].${k}`, 'a number or null');
+    if (typeof st.adversarial !== 'boolean') bad(`steps[${i}].adversarial`, 'true or false');
+  });
+  const result = json.result;
+  if (result !== null) {
+    if (!isObject(result) || typeof result.success !== 'boolean' || typeof result.notAttackable !== 'boolean') {
+      bad('result', 'null or an object with success and notAttackable');
+    }
+    for (const k of ['gradEvals', 'steps', 'wallMs'] as const) if (!isNumber(result[k])) bad(`result.${k}`, 'a number');
+    for (const k of ['l2', 'linf', 'eps', 'advClass', 'advImagenetClass', 'alignmentMean', 'alignmentMax'] as const) {
+      if (!isNumberOrNull(result[k])) bad(`result.${k}`, 'a number or null');
+    }
+  }
+  if (!isObject(json.label) || !isNumberOrNull(json.label.classIndex)) bad('label', 'an object with classIndex');
+  if (!Array.isArray(json.cleanTop5) || !json.cleanTop5.every((t) => isObject(t) && isNumber(t.classIndex) && isNumber(t.prob))) {
+    bad('cleanTop5', 'a list of {classIndex, prob}');
+  }
+  const align = json.alignment;
+  if (!isObject(align) || (align.convention !== 'mean' && align.convention !== 'max') || typeof align.dividedByCeiling !== 'boolean') {
+    bad('alignment', 'an object with convention "mean" or "max" and dividedByCeiling');
+  }
+  if (!['clickme', 'user-uploaded', 'user-drawn', 'none'].includes(align.humanMapSource as string)) bad('alignment.humanMapSource', 'clickme, user-uploaded, user-drawn or none');
+  const arrays = json.arrays;
+  if (!isObject(arrays)) bad('arrays', 'an object');
+  for (const k of ['cleanInput', 'perturbation', 'humanMap'] as const) {
+    const a = arrays[k];
+    if (a === null && k !== 'cleanInput') continue;
+    if (!isObject(a) || !Array.isArray(a.shape) || !a.shape.every((d) => Number.isInteger(d) && d > 0) || typeof a.base64 !== 'string') {
+      bad(`arrays.${k}`, `an array {dtype, byteOrder, shape, base64}${k === 'cleanInput' ? '' : ' or null'}`);
+    }
+  }
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Reads a run JSON back (to check a file, or to open a shared run); `name` is the file name. */
+export function parseRunJson(text: string, name = 'run JSON'): ParsedRunJson {
+  let raw: unknown;
   try {
-    json = JSON.parse(text) as RunJson;
+    raw = JSON.parse(text);
   } catch {
     throw new RunJsonError(`The file ${name} is not JSON.`);
   }
-  if (typeof json !== 'object' || json === null || json.format !== RUN_JSON_FORMAT) {
+  if (!isObject(raw) || raw.format !== RUN_JSON_FORMAT) {
     throw new RunJsonError(`The file ${name} is not an AlignScope run (its "format" is not "${RUN_JSON_FORMAT}").`);
   }
-  if (json.version > RUN_JSON_VERSION) {
-    throw new RunJsonError(`The file ${name} is run format version ${json.version}; this AlignScope reads up to version ${RUN_JSON_VERSION}.`);
+  if (!Number.isInteger(raw.version) || (raw.version as number) < 1) {
+    throw new RunJsonError(`The file ${name} has no valid "version" (a whole number from 1).`);
+  }
+  if ((raw.version as number) > RUN_JSON_VERSION) {
+    throw new RunJsonError(`The file ${name} is run format version ${raw.version}; this AlignScope reads up to version ${RUN_JSON_VERSION}.`);
   }
   for (const key of REQUIRED_TOP_LEVEL) {
-    if (!(key in json)) throw new RunJsonError(`The file ${name} has no "${key}" field.`);
+    if (!(key in raw)) throw new RunJsonError(`The file ${name} has no "${key}" field.`);
   }
-  return {
-    json,
-    clean: decodeArray(json.arrays.cleanInput, `clean input in ${name}`),
-    perturbation: json.arrays.perturbation ? decodeArray(json.arrays.perturbation, `perturbation in ${name}`) : null,
-    humanMap: json.arrays.humanMap ? decodeArray(json.arrays.humanMap, `human map in ${name}`) : null,
-  };
+  checkFields(raw, (field, what) => {
+    throw new RunJsonError(`The file ${name} has a bad "${field}" field (expected ${what}).`);
+  });
+  const json = raw as unknown as RunJson;
+  const { cleanInput, perturbation, humanMap } = json.arrays;
+  // The viewer draws square model inputs; every array must be at that one size.
+  const [size, width, channels] = cleanInput.shape;
+  if (cleanInput.shape.length !== 3 || width !== size || channels !== 3) {
+    throw new RunJsonError(`The clean input in ${name} has the shape [${cleanInput.shape.join(', ')}]; a model input is [size, size, 3].`);
+  }
+  const catalogued = CATALOGUE.find((m) => m.id === json.definition.modelId);
+  if (catalogued && catalogued.inputSize !== size) {
+    throw new RunJsonError(`The clean input in ${name} is ${size}×${size}, but the run's model ${catalogued.id} takes ${catalogued.inputSize}×${catalogued.inputSize}.`);
+  }
+  if (perturbation && !sameShape(perturbation.shape, cleanInput.shape)) {
+    throw new RunJsonError(`The perturbation in ${name} has the shape [${perturbation.shape.join(', ')}], not the clean input's [${cleanInput.shape.join(', ')}].`);
+  }
+  if (humanMap && !sameShape(humanMap.shape, [size, size])) {
+    throw new RunJsonError(`The human map in ${name} has the shape [${humanMap.shape.join(', ')}], not [${size}, ${size}] as the clean input.`);
+  }
+  try {
+    return {
+      json,
+      clean: decodeArray(cleanInput, `clean input in ${name}`),
+      perturbation: perturbation ? decodeArray(perturbation, `perturbation in ${name}`) : null,
+      humanMap: humanMap ? decodeArray(humanMap, `human map in ${name}`) : null,
+      size,
+    };
+  } catch (e) {
+    if (e instanceof Float32Base64Error) throw new RunJsonError(e.message);
+    throw e;
+  }
 }
 
 /** Field documentation, for the README and the export dialog. */
