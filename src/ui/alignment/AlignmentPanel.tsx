@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { colormapCss, extent, mapToRgba, type ColormapId } from '../charts/colormap';
 import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
-import { displayedAlignment, useRun } from '../state/runStore';
+import { displayedAlignment, useRun, type RunInputs } from '../state/runStore';
 import { useSession } from '../state/sessionStore';
 import { fullSizeDelta } from '../attack/panelPictures';
 import { shownIndex, useRunDrawing } from '../attack/runContext';
@@ -19,6 +19,14 @@ import { drawnMapStore, mapFromStrokes, useDrawnMaps } from './drawnMapStore';
  */
 
 const COLORMAPS: ColormapId[] = ['viridis', 'inferno', 'gray'];
+
+/** How a run JSON names its human map, as this panel says it. */
+const OPENED_SOURCES: Record<RunInputs['humanMapSource'], string> = {
+  clickme: 'ClickMe human map, from the run JSON',
+  'user-uploaded': 'Uploaded human map, from the run JSON',
+  'user-drawn': 'A drawn map (not ClickMe data), from the run JSON',
+  none: 'No human map in the run JSON',
+};
 
 function blend(clean: Float32Array, map: Float32Array | null, size: number, colormap: ColormapId, opacity: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(size * size * 4);
@@ -66,35 +74,51 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
     return i === null ? null : displayedAlignment(s.steps[i].alignment, s.convention, s.divideByCeiling);
   });
   const hasRun = useRun((s) => s.steps.length > 0);
+  // A run opened from a file shows its own image and map, whatever the session has picked.
+  const opened = useRun((s) => (s.opened ? s.inputs : null));
+  const openedImage = useRun((s) => s.environment?.imageName ?? '');
+  const stepHasDelta = useRun((s) => {
+    const i = shownIndex(s);
+    return i === null || s.steps[i].delta !== null;
+  });
 
   useEffect(() => {
     if (input) drawnMapStore.getState().load(input.imageId);
   }, [input]);
   const official = input?.heatmap ?? null;
   const drawn = input && !official ? mapFromStrokes(strokes, input.size) : null;
-  const humanMap = official ?? drawn;
-  const source = official ? (origin === 'user' ? 'Uploaded human map' : 'ClickMe human map') : drawn ? 'Your own map, not ClickMe data' : 'No human map yet';
+  const humanMap = opened ? opened.humanMap : official ?? drawn;
+  const source = opened
+    ? OPENED_SOURCES[opened.humanMapSource]
+    : official
+      ? origin === 'user'
+        ? 'Uploaded human map'
+        : 'ClickMe human map'
+      : drawn
+        ? 'Your own map, not ClickMe data'
+        : 'No human map yet';
+  const base = useMemo(() => (opened ? { pixels: opened.clean, size: opened.size, imageId: openedImage } : input), [opened, openedImage, input]);
 
   useRunDrawing(
     (state) => {
-      if (!input) return;
-      const size = input.size;
-      put(human.current, blend(input.pixels, humanMap, size, colormap, opacity), size);
+      if (!base) return;
+      const size = base.size;
+      put(human.current, blend(base.pixels, humanMap, size, colormap, opacity), size);
       const i = state.inputs ? shownIndex(state) : null;
-      const step = i === null ? null : state.steps[i];
-      const map = step ? attackMap(createImage(size, size, 3, fullSizeDelta(step.delta, size)), state.convention).data : null;
-      put(attack.current, blend(input.pixels, map, size, colormap, opacity), size);
+      const delta = i === null ? null : state.steps[i].delta;
+      const map = delta ? attackMap(createImage(size, size, 3, fullSizeDelta(delta, size)), state.convention).data : null;
+      put(attack.current, blend(base.pixels, map, size, colormap, opacity), size);
     },
-    [input, humanMap, colormap, opacity, strokes],
+    [base, humanMap, colormap, opacity, strokes],
   );
 
   const exportMap = async () => {
-    if (!input || !humanMap) return;
+    if (!base || !humanMap) return;
     const rgba = mapToRgba(humanMap, 'gray', { min: 0, max: 1 });
-    downloadBlob(await canvasToPng(rgbaCanvas(rgba, input.size, input.size)), `${safeName(`${input.imageId}-${drawn ? 'my-map' : 'human-map'}`)}.png`);
+    downloadBlob(await canvasToPng(rgbaCanvas(rgba, base.size, base.size)), `${safeName(`${base.imageId}-${drawn && !opened ? 'my-map' : 'human-map'}`)}.png`);
   };
 
-  if (!input) {
+  if (!base) {
     return (
       <section className="panel alignment-panel">
         <h2>Human map and attack map</h2>
@@ -106,17 +130,19 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
   return (
     <section className="panel alignment-panel" aria-labelledby="alignment-title">
       <h2 id="alignment-title">
-        Human map and attack map <span className="muted">· {imageName}</span>
+        Human map and attack map <span className="muted">· {opened ? openedImage : imageName}</span>
       </h2>
       <div className="alignment-grid">
         <figure>
           <canvas ref={human} aria-label={`${source} over the image`} data-testid="overlay-human" />
           <figcaption>
-            <strong data-testid="human-map-source" className={drawn ? 'own-map' : undefined}>
+            <strong data-testid="human-map-source" className={drawn && !opened ? 'own-map' : undefined}>
               {source}
             </strong>
             <span>
-              {drawn
+              {opened
+                ? 'the map the opened run was scored against'
+                : drawn
                 ? 'what you marked as needed to recognise the object'
                 : humanMap
                   ? 'where people needed to look to recognise the object'
@@ -129,7 +155,11 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
           <canvas ref={attack} aria-label="Attack map over the image" data-testid="overlay-attack" />
           <figcaption>
             <strong>Attack map</strong>
-            <span>{convention === 'mean' ? '|mean over channels of δ|' : '|max over channels of δ|'} at the shown step</span>
+            <span>
+              {stepHasDelta
+                ? `${convention === 'mean' ? '|mean over channels of δ|' : '|max over channels of δ|'} at the shown step`
+                : 'the run JSON keeps δ of the best step only; this step has numbers only'}
+            </span>
             <Legend colormap={colormap} low="0" high="largest |δ|" />
           </figcaption>
         </figure>
@@ -160,7 +190,7 @@ export function AlignmentPanel({ onMapChange }: { onMapChange(): void }) {
           </button>
         </div>
       </div>
-      {!official && (
+      {input && !official && !opened && (
         <div className="draw-own">
           <h3>Draw your own map</h3>
           <p className="muted small">

@@ -53,6 +53,8 @@ function ParamInput({ spec, value, onChange }: { spec: ParamSpec; value: number 
 export function AttackControls({ onStart, onCancel }: AttackControlsProps) {
   const def = useRun((s) => s.definition);
   const status = useRun((s) => s.status);
+  // A run opened from a file was not run here: starting is a new run, not that one again.
+  const opened = useRun((s) => s.opened !== null);
   const convention = useRun((s) => s.convention);
   const divide = useRun((s) => s.divideByCeiling);
   const ready = useSession((s) => Boolean(s.modelInfo && s.modelInput && s.predictions && !s.predicting && !s.modelLoading));
@@ -187,7 +189,7 @@ export function AttackControls({ onStart, onCancel }: AttackControlsProps) {
       </div>
       <div className="run-buttons">
         <button type="button" onClick={onStart} disabled={!ready || running} data-testid="run-start">
-          {status === 'idle' ? 'Start attack' : 'Run again'}
+          {status === 'idle' || opened ? 'Start attack' : 'Run again'}
         </button>
         <button type="button" className="danger" onClick={onCancel} disabled={!running} data-testid="run-cancel">
           Cancel

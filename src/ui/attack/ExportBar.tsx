@@ -22,8 +22,9 @@ function exportedDelta(): { delta: Float32Array; size: number; clean: Float32Arr
   const size = s.inputs.size;
   if (s.result?.bestDelta) return { delta: fullSizeDelta(s.result.bestDelta, size), size, clean: s.inputs.clean, what: 'best' };
   const i = shownIndex(s);
-  if (i === null) return null;
-  return { delta: fullSizeDelta(s.steps[i].delta, size), size, clean: s.inputs.clean, what: `step${i + 1}` };
+  const delta = i === null ? null : s.steps[i].delta;
+  if (i === null || !delta) return null;
+  return { delta: fullSizeDelta(delta, size), size, clean: s.inputs.clean, what: `step${i + 1}` };
 }
 
 function composePanels(root: HTMLElement): HTMLCanvasElement {

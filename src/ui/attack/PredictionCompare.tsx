@@ -18,7 +18,8 @@ export function PredictionCompare() {
     const step = i === null ? null : state.steps[i];
     if (current.current) {
       renderPredictionBars(current.current, {
-        title: step ? `Step ${step.step}: top-5` : 'Shown step: top-5 (no step yet)',
+        // A run opened from a run JSON has no per-step top-5.
+        title: !step ? 'Shown step: top-5 (no step yet)' : step.top5.length ? `Step ${step.step}: top-5` : `Step ${step.step}: top-5 not in the run JSON`,
         entries: step ? toEntries(step.top5) : [],
         labelClass,
         targetClass,

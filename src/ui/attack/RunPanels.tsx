@@ -25,6 +25,21 @@ function clear(canvas: HTMLCanvasElement | null): void {
   canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
 }
 
+/** Says in the picture that the step's δ was not kept, rather than showing an empty panel. */
+function notKept(canvas: HTMLCanvasElement | null): void {
+  if (!canvas) return;
+  // Drawn at a readable size whatever the run's input size; CSS scales the canvas anyway.
+  canvas.width = canvas.height = 224;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#e4e7eb';
+  ctx.fillRect(0, 0, 224, 224);
+  ctx.fillStyle = '#52606d';
+  ctx.font = '14px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.fillText('δ of this step is not', 112, 104);
+  ctx.fillText('in the run JSON', 112, 124);
+}
+
 export function RunPanels() {
   const clean = useRef<HTMLCanvasElement>(null);
   const adv = useRef<HTMLCanvasElement>(null);
@@ -47,24 +62,36 @@ export function RunPanels() {
       const i = inputs ? shownIndex(state) : null;
       const step = i === null ? null : state.steps[i];
       const pics = panelPictures(source.clean, source.size, step?.delta ?? null, source.humanMap, view);
+      // A run opened from a run JSON has the best step's δ only: the other steps are numbers.
+      const missing = step !== null && step.delta === null;
       put(clean.current, pics.clean, pics.size);
-      put(adv.current, pics.adversarial, pics.size);
-      put(pert.current, pics.perturbation.rgba, pics.size);
-      put(over.current, pics.overlay, pics.size);
+      if (missing) {
+        [adv, pert, over].forEach((r) => notKept(r.current));
+      } else {
+        put(adv.current, pics.adversarial, pics.size);
+        put(pert.current, pics.perturbation.rgba, pics.size);
+        put(over.current, pics.overlay, pics.size);
+      }
       const s = pics.perturbation.scale;
       if (scaleText.current) {
         scaleText.current.textContent = !step
           ? 'no perturbation yet'
-          : s.kind === 'gain'
+          : missing
+            ? 'numbers only at this step'
+            : s.kind === 'gain'
             ? `grey = unchanged; δ × ${s.gain >= 100 ? s.gain.toFixed(0) : s.gain.toFixed(1)}`
             : `colour range ${s.min.toExponential(1)} … ${s.max.toExponential(1)}`;
       }
       if (overText.current) {
-        overText.current.textContent = `${source.humanMap ? 'over the human map' : 'over the dimmed image (no human map)'}; full colour = |δ| ${pics.overlayMax.toExponential(1)}`;
+        overText.current.textContent = missing
+          ? 'numbers only at this step'
+          : `${source.humanMap ? 'over the human map' : 'over the dimmed image (no human map)'}; full colour = |δ| ${pics.overlayMax.toExponential(1)}`;
       }
       if (advText.current) {
         advText.current.textContent = step
-          ? `step ${step.step}: ${step.isAdversarial ? 'fools the model' : 'not adversarial yet'}${step.delta.full ? '' : ' (timeline copy at reduced resolution)'}`
+          ? `step ${step.step}: ${step.isAdversarial ? 'fools the model' : 'not adversarial yet'}${
+              !step.delta ? ' (δ not in the run JSON)' : step.delta.full ? '' : ' (timeline copy at reduced resolution)'
+            }`
           : 'the attack has not run';
       }
     },

@@ -19,6 +19,8 @@ export function Timeline() {
   const stepNumber = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.step ?? 0);
   const total = useRun((s) => s.steps[0]?.totalSteps ?? 0);
   const following = shown === null;
+  // A run opened from a run JSON has δ for its best step only.
+  const numbersOnly = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.delta === null);
 
   useEffect(() => {
     if (!playing) return;
@@ -83,6 +85,11 @@ export function Timeline() {
           ))}
         </select>
       </label>
+      {numbersOnly && (
+        <span className="timeline-note muted small" data-testid="timeline-numbers-only">
+          numbers only: the run JSON keeps δ of the best step
+        </span>
+      )}
       {status === 'running' && !following && (
         <button type="button" className="secondary" onClick={() => showStep(null)}>
           follow live

@@ -137,8 +137,8 @@ describe('run controller', () => {
     expect(request.humanMap).not.toBe(human);
     // Every step's δ, then the best δ; copies, since the timeline keeps replaying its own.
     const steps = run.getState().steps;
-    expect(request.deltas.map((d) => Array.from(d.data))).toEqual([...steps.map((s) => Array.from(s.delta.data)), Array.from(best.data)]);
-    request.deltas.forEach((d, i) => expect(d.data).not.toBe(i < steps.length ? steps[i].delta.data : best.data));
+    expect(request.deltas.map((d) => Array.from(d.data))).toEqual([...steps.map((s) => Array.from(s.delta!.data)), Array.from(best.data)]);
+    request.deltas.forEach((d, i) => expect(d.data).not.toBe(i < steps.length ? steps[i].delta!.data : best.data));
     // Nothing changes until the worker answers.
     expect(run.getState().inputs!.humanMapSource).toBe('none');
 
@@ -178,6 +178,23 @@ describe('run controller', () => {
     await first;
     expect(run.getState().steps[0].alignment).toEqual(none);
     expect(run.getState().inputs).toMatchObject({ humanMap: null, humanMapSource: 'none' });
+  });
+
+  it('leaves a run without every step\'s δ (opened from a run JSON) with the alignments it came with', async () => {
+    readySession();
+    drawn = human;
+    const kept = { mean: 0.5, max: 0.25 };
+    const { delta: _unused, ...numbers } = report(0, true);
+    run.getState().restore({
+      definition: run.getState().definition, status: 'done', config: null, environment: null, result: null, resultAlignment: kept,
+      startedAt: null, finishedAt: null, rate: 0, error: null,
+      inputs: { size, clean: new Float32Array(12), humanMap: null, humanMapSource: 'none', cleanTop5: [], label: 1, labelName: String },
+      steps: [{ ...numbers, eps: null, alignment: kept, delta: null }],
+    });
+    const before = run.getState();
+    await controller.realign();
+    expect(client.aligns).toHaveLength(0);
+    expect(run.getState()).toBe(before);
   });
 
   it('cancels, ignores late steps, and reports failures as full sentences', async () => {

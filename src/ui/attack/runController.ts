@@ -136,19 +136,21 @@ export class RunController {
   /**
    * Re-aligns the shown run's steps and best δ after the human map changed (drawn, cleared);
    * the worker computes them. The answer is dropped if another run was started, restored or
-   * cleared meanwhile, or if a later realign() superseded this one.
+   * cleared meanwhile, or if a later realign() superseded this one. A run without every step's
+   * δ (one opened from a run JSON) keeps the alignments it came with: there is nothing to re-score.
    */
   async realign(): Promise<void> {
     const { run, client } = this.deps;
     const { steps, result, inputs } = run.getState();
-    if (!inputs) return;
+    const kept = steps.flatMap((st) => (st.delta ? [st.delta] : []));
+    if (!inputs || kept.length !== steps.length) return;
     const ticket = ++this.realignments;
     const human = this.humanMap();
     const best = result?.bestDelta ?? null;
     let perStep: StepAlignment[];
     let bestAlignment: StepAlignment | null;
     if (human) {
-      const deltas = steps.map((st) => copyOf(st.delta));
+      const deltas = kept.map(copyOf);
       if (best) deltas.push(copyOf(best));
       const answer = await client.align(human.map.slice(), deltas);
       perStep = answer.slice(0, steps.length);

@@ -22,8 +22,8 @@ describe('last run persistence', () => {
     await saveLastRun(snap, factory);
     const back = (await loadLastRun(factory))!;
     expect(back.savedAt).toBe(123);
-    expect(back.steps[0].delta.data).toBeInstanceOf(Float32Array);
-    expect(Array.from(back.steps[0].delta.data)).toEqual(Array.from(delta.data));
+    expect(back.steps[0].delta!.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(back.steps[0].delta!.data)).toEqual(Array.from(delta.data));
     expect(back.inputs!.label).toBe(3);
     await deleteLastRun(factory);
     expect(await loadLastRun(factory)).toBeNull();

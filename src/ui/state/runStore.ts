@@ -19,10 +19,12 @@ export type { StepAlignment };
 /**
  * What the visualiser keeps of a step: the report's scalars, its alignment, and δ for replay
  * (possibly downsampled to bound memory; see replaySize). ε is null where the attack has none.
+ * δ is null where it was not kept: a run opened from a run JSON has the best step's δ only.
  */
-export interface RecordedStep extends Omit<StepReport, 'eps' | 'search'> {
+export interface RecordedStep extends Omit<StepReport, 'eps' | 'search' | 'delta'> {
   eps: number | null;
   alignment: StepAlignment;
+  delta: DeltaImage | null;
 }
 
 /** What the run started from: the clean input and the human map, at the model's input size. */
@@ -44,6 +46,17 @@ export interface RunEnvironment {
   adapter: string;
   modelName: string;
   imageName: string;
+}
+
+/** Where a run shown read-only came from: a run JSON file, not an attack run in this page. */
+export interface OpenedRun {
+  fileName: string;
+  /** The file's link that reproduces the run. */
+  url: string;
+  createdAt: string;
+  userAgent: string;
+  /** The definition as the file has it; the controls may change the store's afterwards. */
+  definition: RunDefinition;
 }
 
 export interface RunState {
@@ -69,6 +82,8 @@ export interface RunState {
   speed: number;
   convention: 'mean' | 'max';
   divideByCeiling: boolean;
+  /** Set while the shown run is one opened from a file; null for a run made here. */
+  opened: OpenedRun | null;
 
   setDefinition(patch: Partial<RunDefinition>): void;
   begin(args: { runId: number; config: AttackConfig; inputs: RunInputs; environment: RunEnvironment; now: number }): void;
@@ -83,12 +98,18 @@ export interface RunState {
   setDivideByCeiling(divide: boolean): void;
   /** Recomputed alignments after the human map changed (same order as steps). */
   setAlignments(steps: StepAlignment[], result: StepAlignment | null, humanMap: Float32Array | null, source: RunInputs['humanMapSource']): void;
-  /** Restores a finished run (from storage) as it was. */
-  restore(snapshot: Pick<RunState, 'definition' | 'status' | 'config' | 'inputs' | 'environment' | 'steps' | 'result' | 'resultAlignment' | 'startedAt' | 'finishedAt' | 'rate' | 'error'>): void;
+  /** Restores a finished run (from storage, or opened from a file) as it was. */
+  restore(snapshot: RunSnapshot): void;
   /** Forgets the shown run (not the definition or display choices): the image or model changed. */
   clearRun(): void;
   reset(): void;
 }
+
+/** A finished run as restore() takes it; `opened` only for a run opened from a file. */
+export type RunSnapshot = Pick<
+  RunState,
+  'definition' | 'status' | 'config' | 'inputs' | 'environment' | 'steps' | 'result' | 'resultAlignment' | 'startedAt' | 'finishedAt' | 'rate' | 'error'
+> & { opened?: OpenedRun | null };
 
 export const HUMAN_CEILING = 0.65753;
 
@@ -111,6 +132,7 @@ const initial = {
   speed: 10,
   convention: 'mean' as const,
   divideByCeiling: false,
+  opened: null,
 };
 
 function rateOf(count: number, startedAt: number | null, now: number): number {
@@ -138,6 +160,7 @@ export function createRunStore() {
         rate: 0,
         shownStep: null,
         playing: false,
+        opened: null,
       }),
     addStep: (step, now) => {
       const { status, steps, startedAt } = get();
@@ -174,7 +197,8 @@ export function createRunStore() {
         inputs: inputs && { ...inputs, humanMap, humanMapSource: source },
       });
     },
-    restore: (snapshot) => set({ ...snapshot, runId: null, shownStep: bestStepIndex(snapshot.steps), playing: false }),
+    restore: (snapshot) =>
+      set({ ...snapshot, opened: snapshot.opened ?? null, runId: null, shownStep: bestStepIndex(snapshot.steps), playing: false }),
     clearRun: () => {
       const { definition, convention, divideByCeiling, speed } = get();
       set({ ...initial, definition, convention, divideByCeiling, speed });
