@@ -1,9 +1,10 @@
 import { configForProtocol, PROTOCOLS } from '../../core/attacks/protocols';
-import type { AttackConfig, ReadoutId, RunResult } from '../../core/attacks/types';
+import type { AttackConfig, RunResult } from '../../core/attacks/types';
 import type { FloatImage } from '../../core/image/types';
 import { alignment } from '../../core/metrics/alignment';
 import type { ModelInfo } from '../../core/models/types';
 import { estimateRemainingMs, recordId, remainingJobs, type BatchJob, type BatchPlan } from '../../core/results/batchPlan';
+import { readoutClass } from '../../core/results/readoutClass';
 import { modelFamily } from '../../core/results/taxonomy';
 import type { ResultRecord } from '../../core/results/types';
 import type { ResultsStore } from '../storage/resultsStore';
@@ -20,15 +21,6 @@ export interface BatchWorker {
   predict(): Promise<Prediction[]>;
   startAttack(config: AttackConfig): BatchAttack;
   cancel(runId: number): Promise<void>;
-}
-
-/**
- * The read-out class of an ImageNet class: itself, or its group for the binary read-out (animate
- * 0–397 → 0). Same rule as core/attacks/readout.ts, restated so the main thread need not load
- * TensorFlow.js through that module.
- */
-function readoutClass(readout: ReadoutId, imagenetClass: number): number {
-  return readout === '1000-class' ? imagenetClass : imagenetClass < 398 ? 0 : 1;
 }
 
 /**
