@@ -7,12 +7,13 @@ import { loadLastRun } from '../export/runPersistence';
 import { AlignmentPanel } from '../alignment/AlignmentPanel';
 import { AttackControls } from './AttackControls';
 import { ExportBar } from './ExportBar';
+import { OpenedRunBanner, OpenRunJsonPanel, useRunJsonOpening } from './OpenRunJson';
 import { PredictionCompare } from './PredictionCompare';
 import { RunPanels } from './RunPanels';
 import { RunReadout } from './RunReadout';
 import { StepCharts } from './StepCharts';
 import { Timeline } from './Timeline';
-import { labelName, runControllerFor } from './runContext';
+import { labelName, runControllerFor, runJsonOpener } from './runContext';
 import './attackView.css';
 
 /**
@@ -45,6 +46,7 @@ export default function AttackView() {
   const session = useController();
   const controller = runControllerFor(session.client);
   const root = useRef<HTMLDivElement>(null);
+  const opening = useRunJsonOpening();
 
   const start = () => {
     try {
@@ -58,6 +60,13 @@ export default function AttackView() {
     controller.realign().catch((e: Error) => {
       sessionStore.getState().showError(`The alignments could not be recomputed for the new human map: ${e.message}`);
     });
+  };
+
+  /** Back to the run the file replaced, unless the session has since moved to another image or model. */
+  const closeOpened = () => {
+    runJsonOpener.close();
+    const run = runStore.getState();
+    if (run.inputs && !matchesSession(run.definition.imageId, run.definition.modelId)) run.clearRun();
   };
 
   useEffect(() => {
@@ -91,17 +100,18 @@ export default function AttackView() {
           // No stored run (or no IndexedDB): nothing to restore.
         });
     }
-    // The address bar follows the definition, so a copied URL reproduces the run.
+    // The address bar follows the definition, so a copied URL reproduces the run. An opened
+    // file's definition is not this page's: the bar catches up once the file is left.
     const unsubscribe = runStore.subscribe((s, prev) => {
-      if (s.definition === prev.definition) return;
+      if (s.opened || (s.definition === prev.definition && !prev.opened)) return;
       history.replaceState(history.state, '', `${location.pathname}${mergeRunSearch(location.search, s.definition)}${location.hash}`);
     });
     // A run belongs to its image and model: choosing others clears the shown run (it stays
-    // exportable until then, and the last run stays stored).
+    // exportable until then, and the last run stays stored). An opened file brings its own.
     const unsubscribeSession = sessionStore.subscribe((s, prev) => {
       if (s.modelInput === prev.modelInput && s.modelId === prev.modelId) return;
       const run = runStore.getState();
-      if (run.status === 'running' || !run.inputs || !s.modelInput) return;
+      if (run.status === 'running' || run.opened || !run.inputs || !s.modelInput) return;
       if (!matchesSession(run.definition.imageId, run.definition.modelId)) run.clearRun();
     });
     return () => {
@@ -118,8 +128,10 @@ export default function AttackView() {
         <AttackControls onStart={start} onCancel={() => void controller.cancel()} />
         <RunReadout />
         <ExportBar viewRoot={() => root.current} />
+        <OpenRunJsonPanel error={opening.error} onFile={(file) => void opening.open(file)} />
       </aside>
-      <div className="attack-main">
+      <div className="attack-main" {...opening.dropTarget}>
+        <OpenedRunBanner onClose={closeOpened} />
         <section className="panel attack-stage" aria-label="The attack, step by step">
           <RunPanels />
           <Timeline />

@@ -5,6 +5,7 @@ import { runStore, type RunState } from '../state/runStore';
 import { drawnMapFor } from '../alignment/drawnMapStore';
 import { loadLabels } from '../predictions/labels';
 import { saveLastRun, snapshotOf } from '../export/runPersistence';
+import { RunJsonOpener } from '../export/openRunJson';
 import { RunController } from './runController';
 
 /** ImageNet names once loaded; "class 123" until then. */
@@ -34,6 +35,9 @@ export function runControllerFor(client: WorkerClient): RunController {
   });
   return controller;
 }
+
+/** Opens run JSON files into the app's run store (and goes back to the run they replaced). */
+export const runJsonOpener = new RunJsonOpener(runStore, labelName);
 
 /**
  * Calls `draw` with the run state whenever it changes, at most once per animation frame:
