@@ -15,6 +15,7 @@ const worker = (attacks: string[]): BatchWorker => ({
   startAttack: (c: AttackConfig) => ({
     runId: 1,
     result: Promise.resolve({ attack: c.attack, success: true, l2: 0.1, linf: 0.01, bestDelta: null, gradEvals: 1, steps: 1 } as RunResult),
+    resultAlignment: Promise.resolve(null),
   }),
   cancel: async () => {},
 });

@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttackConfig, RunResult } from '../../core/attacks/types';
+import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { ModelInfo } from '../../core/models/types';
 import type { BatchPlan } from '../../core/results/batchPlan';
 import { openResultsStore, type ResultsStore } from '../storage/resultsStore';
@@ -10,7 +11,11 @@ import { BatchRunner, minMaxScale, type BatchSample, type BatchWorker } from './
 const SIZE = 4;
 const ramp = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i / 15);
 
-/** δ whose channel mean is +ramp (ρ = 1 with the map) or −ramp reversed in rank (ρ = −1). */
+/**
+ * δ whose channel mean is +ramp (ρ = 1 with the map) or −ramp reversed in rank (ρ = −1), if anyone
+ * on the main thread computed it. The fake worker answers other numbers, so the tests see whose
+ * alignment is stored.
+ */
 function delta(sign: 1 | -1): Float32Array {
   const d = new Float32Array(SIZE * SIZE * 3);
   for (let i = 0; i < SIZE * SIZE; i++) d.fill(sign === 1 ? ramp[i] * 0.01 : (1 - ramp[i]) * 0.01, i * 3, i * 3 + 3);
@@ -18,6 +23,10 @@ function delta(sign: 1 | -1): Float32Array {
 }
 
 interface Call { type: string; arg?: unknown }
+
+/** The fake worker's alignment of each image's best δ: deliberately not ±1. */
+const WORKER_ALIGNMENT: Record<string, StepAlignment> = { fwd: { mean: 0.625, max: 0.5 }, rev: { mean: -0.375, max: -0.25 } };
+const UNDEFINED: StepAlignment = { mean: null, max: null };
 
 /** A worker that answers like the real one, with scripted predictions and results. */
 class FakeWorker implements BatchWorker {
@@ -40,24 +49,30 @@ class FakeWorker implements BatchWorker {
   async predict() {
     return [{ classIndex: this.predicted[this.image], prob: 0.9, logit: 5 }];
   }
-  startAttack(config: AttackConfig) {
+  /** The human maps the attacks were sent, in order. */
+  maps: (Float32Array | undefined)[] = [];
+  startAttack(config: AttackConfig, _onStep: undefined, humanMap?: Float32Array) {
     const n = this.attacks++;
+    const image = this.image;
     this.calls.push({ type: 'attack', arg: config });
+    this.maps.push(humanMap);
     const runId = 100 + n;
-    if (n === this.hangOnAttack) {
-      return { runId, result: new Promise<RunResult>((_, reject) => (this.hang = reject)) };
-    }
-    if (n === this.failOnAttack) return { runId, result: Promise.reject(new Error('The GPU device was lost.')) };
-    const success = this.image !== 'hard';
-    return {
-      runId,
-      result: Promise.resolve({
-        attack: config.attack, readout: config.readout, label: config.label!, success,
-        bestDelta: success ? { data: delta(this.image === 'rev' ? -1 : 1), height: SIZE, width: SIZE, channels: 3, full: true } : null,
-        l2: success ? 0.25 : null, linf: success ? 0.01 : null, advClass: 7, advImagenetClass: 7,
-        gradEvals: config.steps, steps: config.steps, wallMs: 5,
-      } as RunResult),
-    };
+    const success = image !== 'hard';
+    const result =
+      n === this.hangOnAttack
+        ? new Promise<RunResult>((_, reject) => (this.hang = reject))
+        : n === this.failOnAttack
+          ? Promise.reject(new Error('The GPU device was lost.'))
+          : Promise.resolve({
+              attack: config.attack, readout: config.readout, label: config.label!, success,
+              bestDelta: success ? { data: delta(image === 'rev' ? -1 : 1), height: SIZE, width: SIZE, channels: 3, full: true } : null,
+              l2: success ? 0.25 : null, linf: success ? 0.01 : null, advClass: 7, advImagenetClass: 7,
+              gradEvals: config.steps, steps: config.steps, wallMs: 5,
+            } as RunResult);
+    // As the real client: settles with the result; null without a best δ, nulls without a map.
+    const resultAlignment = result.then((r) => (r.bestDelta ? (humanMap ? WORKER_ALIGNMENT[image] : UNDEFINED) : null));
+    resultAlignment.catch(() => {});
+    return { runId, result, resultAlignment };
   }
   async cancel(runId: number) {
     this.calls.push({ type: 'cancel', arg: runId });
@@ -65,10 +80,10 @@ class FakeWorker implements BatchWorker {
   }
 }
 
-const samples: Record<string, number> = { fwd: 10, rev: 500, hard: 10 };
+const samples: Record<string, number> = { fwd: 10, rev: 500, hard: 10, nomap: 10 };
 const loadSample = async (id: string): Promise<BatchSample> => ({
   pixels: Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => 0.25 + (i % 3) * 0.25),
-  heatmap: { width: SIZE, height: SIZE, channels: 1, data: ramp },
+  heatmap: id === 'nomap' ? null : { width: SIZE, height: SIZE, channels: 1, data: ramp },
   label: samples[id],
 });
 
@@ -103,9 +118,15 @@ describe('BatchRunner', () => {
     expect(results).toHaveLength(4);
     const fwd = results.find((r) => r.id === 'b|m1|fwd')!;
     expect(fwd).toMatchObject({ cleanCorrect: true, success: true, l2: 0.25, backend: 'webgpu', protocol: 'interactive' });
-    expect(fwd.alignmentMean).toBeCloseTo(1, 12);
-    expect(fwd.alignmentMax).toBeCloseTo(1, 12);
-    expect(results.find((r) => r.id === 'b|m2|rev')!.alignmentMean).toBeCloseTo(-1, 12);
+    // The worker's alignment of the best δ is what is stored.
+    expect(fwd).toMatchObject({ alignmentMean: 0.625, alignmentMax: 0.5 });
+    expect(results.find((r) => r.id === 'b|m2|rev')).toMatchObject({ alignmentMean: -0.375, alignmentMax: -0.25 });
+    // Each attack was sent a copy of its sample's map (the worker takes ownership of what it is sent).
+    expect(worker.maps).toHaveLength(4);
+    for (const map of worker.maps) {
+      expect(Array.from(map!)).toEqual(Array.from(ramp));
+      expect(map).not.toBe(ramp);
+    }
     expect(progress.at(-1)).toBe(4);
     expect((await s.listBatches())[0].status).toBe('done');
   });
@@ -166,6 +187,14 @@ describe('BatchRunner', () => {
     expect(worker.calls.find((c) => c.type === 'cancel')?.arg).toBe(101);
     expect((await s.listResults()).map((r) => r.id)).toEqual(['b|m1|fwd']);
     expect((await s.listBatches())[0].status).toBe('cancelled');
+  });
+
+  it('sends no map for an image without one, and stores the worker\'s undefined alignment', async () => {
+    const s = await store();
+    const worker = new FakeWorker({ nomap: 10 });
+    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'cpu' }).run(plan({ models: ['m1'], images: ['nomap'] }));
+    expect(worker.maps).toEqual([undefined]);
+    expect((await s.listResults())[0]).toMatchObject({ success: true, l2: 0.25, alignmentMean: null, alignmentMax: null });
   });
 
   it('records an unsuccessful attack without norms or alignment', async () => {

@@ -1,7 +1,7 @@
 import { configForProtocol, PROTOCOLS } from '../../core/attacks/protocols';
 import type { AttackConfig, RunResult } from '../../core/attacks/types';
+import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { FloatImage } from '../../core/image/types';
-import { alignment } from '../../core/metrics/alignment';
 import type { ModelInfo } from '../../core/models/types';
 import { estimateRemainingMs, recordId, remainingJobs, type BatchJob, type BatchPlan } from '../../core/results/batchPlan';
 import { readoutClass } from '../../core/results/readoutClass';
@@ -10,8 +10,8 @@ import type { ResultRecord } from '../../core/results/types';
 import type { ResultsStore } from '../storage/resultsStore';
 import type { AttackHandle } from '../../worker/client';
 
-/** A batch scores the best δ against the sample's own map, so it needs only the run and its result. */
-type BatchAttack = Pick<AttackHandle, 'runId' | 'result'>;
+/** A batch keeps the result and the best δ's alignment with the sample's map, which the worker computes. */
+type BatchAttack = Pick<AttackHandle, 'runId' | 'result' | 'resultAlignment'>;
 import type { ModelSource, Prediction } from '../../worker/protocol';
 
 /** The part of the worker client a batch needs (a second client, so the interactive view keeps its model). */
@@ -19,7 +19,8 @@ export interface BatchWorker {
   loadModel(source: ModelSource): Promise<ModelInfo>;
   setImage(pixels: Float32Array, size: number, heatmap?: Float32Array, imageId?: string): Promise<void>;
   predict(): Promise<Prediction[]>;
-  startAttack(config: AttackConfig): BatchAttack;
+  /** No per-step callback; `humanMap` (transferred) is what the worker aligns the best δ with. */
+  startAttack(config: AttackConfig, onStep: undefined, humanMap?: Float32Array): BatchAttack;
   cancel(runId: number): Promise<void>;
 }
 
@@ -122,7 +123,7 @@ export class BatchRunner {
     const { worker } = this.deps;
     const size = model.inputSize;
     const sample = await this.deps.loadSample(job.imageId, size);
-    // The worker takes ownership of transferred buffers: send copies, keep the map for alignment.
+    // The worker takes ownership of transferred buffers: each message gets its own copy.
     const pixels = plan.protocol.startsWith('2025') ? minMaxScale(sample.pixels) : sample.pixels.slice();
     await worker.setImage(pixels, size, sample.heatmap?.data.slice(), job.imageId);
     const [top] = await worker.predict();
@@ -135,10 +136,12 @@ export class BatchRunner {
       ...(preset.attack === 'pgd-bisect' ? {} : { steps: plan.steps }),
     });
     if (this.cancelled) return null;
-    this.active = worker.startAttack(config);
+    // The steps are previews (previewSize 4), which the worker does not align; the best δ is full size.
+    this.active = worker.startAttack(config, undefined, sample.heatmap?.data.slice());
     let result: RunResult;
+    let aligned: StepAlignment | null;
     try {
-      result = await this.active.result;
+      [result, aligned] = await Promise.all([this.active.result, this.active.resultAlignment]);
     } catch (e) {
       if (this.cancelled) return null;
       throw e;
@@ -146,11 +149,6 @@ export class BatchRunner {
       this.active = null;
     }
     const cleanPrediction = readoutClass(readout, top.classIndex);
-    const delta = result.bestDelta;
-    const score = (convention: 'mean' | 'max') =>
-      delta && sample.heatmap
-        ? alignment({ width: delta.width, height: delta.height, channels: 3, data: delta.data }, sample.heatmap, { convention })
-        : null;
     const modelName = this.deps.modelName?.(model) ?? model.timmName ?? model.id;
     return {
       id: recordId(job),
@@ -163,8 +161,8 @@ export class BatchRunner {
       success: result.success,
       l2: result.l2,
       linf: result.linf,
-      alignmentMean: score('mean'),
-      alignmentMax: score('max'),
+      alignmentMean: aligned?.mean ?? null,
+      alignmentMax: aligned?.max ?? null,
       gradEvals: result.gradEvals,
       wallMs: (this.deps.now ?? Date.now)() - started,
       backend: this.deps.backend(),
