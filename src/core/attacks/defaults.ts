@@ -3,7 +3,7 @@ import type { AttackConfig, AttackId, AttackParamsById } from './types';
 
 /** Documented defaults; see the field comments in types.ts for what each trades off. */
 export const DEFAULT_PARAMS: AttackParamsById = {
-  fmn: { alphaMax: 1, alphaMin: 0.01, gamma0: 0.05, gammaMin: 0.001 },
+  fmn: { alphaMax: 1.5, alphaMin: 0.015, stepRelativeToEps: true, gamma0: 0.05, gammaMin: 0.001 },
   ddn: { epsInit: 1, gamma: 0.05, alphaMax: 1, alphaMin: 0.01 },
   'pgd-bisect': { alpha: 1 / 255, stepsPerEps: 3, epsMax: 10, epsMid: 1, epsLow: 0.001, tolLow: 0.01, tolHigh: 0.1 },
   fgsm: { eps: 8 / 255, alpha: 8 / 255, randomStart: false },

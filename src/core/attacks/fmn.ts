@@ -44,6 +44,8 @@ export class FmnRun extends BaseRun {
       this.eps = ev.l2 + Math.abs(ev.margin) / Math.max(ev.gradNorm, 1e-12);
     }
     const grad = ev.grad!;
-    return tf.tidy(() => clipToBox(this.x0, this.project(this.delta!.add(normalizeL2(grad).mul(alpha)), this.eps)));
+    // A relative step is a multiple of the ε just updated, as the projection that follows uses.
+    const step = this.params.stepRelativeToEps ? alpha * this.eps : alpha;
+    return tf.tidy(() => clipToBox(this.x0, this.project(this.delta!.add(normalizeL2(grad).mul(step)), this.eps)));
   }
 }

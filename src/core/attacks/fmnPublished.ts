@@ -15,7 +15,7 @@ import type { AttackConfig } from './types';
 export class FmnAsPublishedRun extends FmnRun {
   constructor(logitsFn: LogitsFn, x0: tf.Tensor4D, config: AttackConfig) {
     const p = paramsFor(config, 'fmn-as-published');
-    super(logitsFn, x0, config, { alphaMax: p.maxStepsize, alphaMin: p.minStepsize, gamma0: p.gamma, gammaMin: 0.001 });
+    super(logitsFn, x0, config, { alphaMax: p.maxStepsize, alphaMin: p.minStepsize, stepRelativeToEps: false, gamma0: p.gamma, gammaMin: 0.001 });
   }
 
   protected project(delta: tf.Tensor4D): tf.Tensor4D {

@@ -13,7 +13,7 @@ import type { AttackId, StepReport } from './types';
  * on the boundary, where float rounding decides "adversarial".) `project: false` is foolbox 3.3's
  * L2 projection (factor min(1, ‖x‖/‖x‖) = 1); `true` is the working one.
  */
-function foolboxFmn(m: Quadratic, w: number[][], steps: number, p: { maxStep: number; minStep: number; gamma: number; project: boolean }) {
+function foolboxFmn(m: Quadratic, w: number[][], steps: number, p: FoolboxParams) {
   const n = m.x0.length;
   let delta = new Array<number>(n).fill(0);
   let eps = Infinity;
@@ -40,7 +40,9 @@ function foolboxFmn(m: Quadratic, w: number[][], steps: number, p: { maxStep: nu
     if (isAdv && lp <= best) best = lp;
     const gNorm = norm(g);
     eps = isAdv ? Math.min(eps * (1 - gamma), best) : advFound ? eps * (1 + gamma) : lp + Math.abs(loss) / gNorm;
-    delta = delta.map((d, k) => d + (stepsize * g[k]) / Math.max(gNorm, 1e-12));
+    // AlignScope's default scales the step by the ε just computed; foolbox's is absolute.
+    const step = p.relative ? stepsize * eps : stepsize;
+    delta = delta.map((d, k) => d + (step * g[k]) / Math.max(gNorm, 1e-12));
     if (p.project) {
       const f = Math.min(1, eps / Math.max(norm(delta), 1e-12));
       delta = delta.map((d) => d * f);
@@ -48,6 +50,14 @@ function foolboxFmn(m: Quadratic, w: number[][], steps: number, p: { maxStep: nu
     delta = delta.map((d, k) => Math.min(1, Math.max(0, m.x0[k] + d)) - m.x0[k]);
   }
   return { l2s, best };
+}
+
+interface FoolboxParams {
+  maxStep: number;
+  minStep: number;
+  gamma: number;
+  project: boolean;
+  relative?: boolean;
 }
 
 interface Quadratic {
@@ -81,12 +91,14 @@ afterAll(() => {
 });
 
 describe('FMN follows foolbox\'s loop step by step', () => {
+  const absolute = { fmn: { alphaMax: 1, alphaMin: 0.01, stepRelativeToEps: false } };
   it.each([
-    ['fmn', 60, { maxStep: 1, minStep: 0.01, gamma: 0.05, project: true }],
-    ['fmn-as-published', 60, { maxStep: 1, minStep: 1e-5, gamma: 10, project: false }],
-  ] as const)('%s: same ‖δ‖ at every step as the plain-JS transcription', async (id: AttackId, steps, p) => {
+    ['fmn', 'absolute steps', 60, { maxStep: 1, minStep: 0.01, gamma: 0.05, project: true }, absolute],
+    ['fmn', 'steps relative to ε (default)', 60, { maxStep: 1.5, minStep: 0.015, gamma: 0.05, project: true, relative: true }, undefined],
+    ['fmn-as-published', '', 60, { maxStep: 1, minStep: 1e-5, gamma: 10, project: false }, undefined],
+  ] as const)('%s %s: same ‖δ‖ at every step as the plain-JS transcription', async (id: AttackId, _what, steps, p: FoolboxParams, params) => {
     const reports: StepReport[] = [];
-    const result = await runToEnd(model.logitsFn, x0, defaultConfig(id, { steps, previewSize: 1 }), (r) => reports.push(r));
+    const result = await runToEnd(model.logitsFn, x0, defaultConfig(id, { steps, previewSize: 1, params }), (r) => reports.push(r));
     const ref = foolboxFmn(model, weights, steps, p);
     expect(Number.isFinite(ref.best) && result.success).toBe(true);
     reports.slice(0, steps).forEach((r, i) => expect(r.l2, `step ${i}`).toBeCloseTo(ref.l2s[i], 4));

@@ -30,10 +30,19 @@ export type AttackMapConvention = 'mean' | 'max';
 
 /** FMN L2. α and γ are cosine-annealed from their max to their min over the run. */
 export interface FmnParams {
-  /** Initial step size (normalised-gradient step, L2 units). Default 1. */
+  /**
+   * Initial step size: a multiple of the current ε when `stepRelativeToEps` (default 1.5, i.e. a
+   * first step of 1.5ε), else an absolute L2 length (Pintor et al. and foolbox: 1).
+   */
   alphaMax: number;
-  /** Final step size. Default alphaMax / 100 = 0.01. */
+  /** Final step size, in the same unit. Default alphaMax / 100. */
   alphaMin: number;
+  /**
+   * Step sizes scale with ε (default true). Minimal norms on ImageNet models span 0.003–0.7: an
+   * absolute step of 1 is 2ε on one image and 300ε on another, and within 100 steps FMN then
+   * often settles 10–35 % above the minimum (README, "Attack accuracy").
+   */
+  stepRelativeToEps: boolean;
   /** Initial ε change rate; larger shrinks ε faster but overshoots more. Default 0.05. */
   gamma0: number;
   /** Final ε change rate. Default 0.001. */

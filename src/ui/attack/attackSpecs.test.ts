@@ -15,8 +15,9 @@ describe('attack specs', () => {
         }
       }
     }
-    // METHOD §3: FMN α 1 → 0.01, γ 0.05 → 0.001, 100 interactive steps.
-    expect(paramDefaults('fmn')).toEqual({ alphaMax: 1, alphaMin: 0.01, gamma0: 0.05, gammaMin: 0.001 });
+    // METHOD §3: FMN γ 0.05 → 0.001, 100 interactive steps; α anneals over two decades as there
+    // (1 → 0.01), but in units of ε (README, "Attack accuracy").
+    expect(paramDefaults('fmn')).toEqual({ alphaMax: 1.5, alphaMin: 0.015, stepRelativeToEps: true, gamma0: 0.05, gammaMin: 0.001 });
     expect(ATTACK_SPECS.fmn.defaultSteps).toBe(100);
   });
 

@@ -54,8 +54,9 @@ export const ATTACK_SPECS: Record<AttackId, AttackSpec> = {
     hasEps: true,
     fixedLength: false,
     params: [
-      num('fmn', 'alphaMax', 'step size α (start)', 1e-4, 10, 0.01, 'Larger first steps find an adversarial sooner but overshoot.'),
+      num('fmn', 'alphaMax', 'step size α (start)', 1e-4, 10, 0.01, 'Larger first steps find an adversarial sooner but overshoot. In units of ε when steps scale with ε.'),
       num('fmn', 'alphaMin', 'step size α (end)', 1e-6, 10, 0.001, 'Smaller final steps refine the norm more finely.'),
+      { key: 'stepRelativeToEps', label: 'steps scale with ε', kind: 'boolean', default: defaultOf('fmn', 'stepRelativeToEps'), min: 0, max: 1, step: 1, help: 'α is a multiple of the current ε (AlignScope default) instead of an absolute length (Pintor et al.: α from 1 to 0.01).' },
       num('fmn', 'gamma0', 'ε rate γ (start)', 1e-5, 1, 0.001, 'How fast ε shrinks or grows at first.'),
       num('fmn', 'gammaMin', 'ε rate γ (end)', 1e-6, 1, 0.0001, 'How fast ε changes at the end.'),
     ],

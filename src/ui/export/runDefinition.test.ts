@@ -7,8 +7,8 @@ describe('run definition in the URL', () => {
     expect(problems).toEqual([]);
     expect(autoRun).toBe(true);
     expect(definition).toMatchObject({ imageId: 'chelsea', modelId: 'mobilenet_v1_0.25_224', attack: 'fmn', steps: 20, backend: null });
-    // Every FMN parameter is present with METHOD §3's default.
-    expect(definition.params).toEqual({ alphaMax: 1, alphaMin: 0.01, gamma0: 0.05, gammaMin: 0.001 });
+    // Every FMN parameter is present with its engine default.
+    expect(definition.params).toEqual({ alphaMax: 1.5, alphaMin: 0.015, stepRelativeToEps: true, gamma0: 0.05, gammaMin: 0.001 });
   });
 
   it('round-trips a full definition exactly', () => {
