@@ -135,6 +135,20 @@ describe('closed forms', () => {
   });
 });
 
+/** ∇ₓ of Σ w·logits through the engine equals tfjs' own gradient through the layers model (relative 1e-5). */
+function expectGradientOfLayersModel(model: tf.LayersModel, inputShape: [number, number, number], weights: number[]) {
+  const raw = layersModelToRaw(model);
+  const x = tf.randomUniform([1, ...inputShape], -1, 1, 'float32', 4);
+  const w = tf.tensor2d([weights]);
+  const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w));
+  const got = tf.grad(loss((t) => raw.predict(t as tf.Tensor4D)))(x);
+  const want = tf.grad(loss((t) => model.apply(t, { training: false }) as tf.Tensor))(x);
+  const scale = tf.max(tf.abs(want)).dataSync()[0];
+  expect(scale).toBeGreaterThan(0);
+  expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
+  raw.dispose();
+}
+
 describe('gradients through every layer kind', () => {
   // Covers the engine's own gradients (pointwise conv, stride-1 'same' depthwise) and tfjs' ones.
   it('equal the layers model gradient on a mixed model', () => {
@@ -146,16 +160,7 @@ describe('gradients through every layer kind', () => {
       const pointwise = apply(L.batchNormalization(), apply(L.conv2d({ filters: 6, kernelSize: 1 }), apply(L.concatenate(), q, q)));
       return apply(L.dense({ units: 5 }), apply(L.globalAveragePooling2d({}), pointwise));
     });
-    const raw = layersModelToRaw(model);
-    const x = tf.randomUniform([1, 8, 8, 3], -1, 1, 'float32', 4);
-    const w = tf.tensor2d([[1, -2, 3, 0.5, -1]]);
-    const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w));
-    const got = tf.grad(loss((t) => raw.predict(t as tf.Tensor4D)))(x);
-    const want = tf.grad(loss((t) => model.apply(t, { training: false }) as tf.Tensor))(x);
-    const scale = tf.max(tf.abs(want)).dataSync()[0];
-    expect(scale).toBeGreaterThan(0);
-    expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
-    raw.dispose();
+    expectGradientOfLayersModel(model, [8, 8, 3], [1, -2, 3, 0.5, -1]);
   });
 
   // Convolutions whose ReLU is folded into a fused kernel: their gradient masks dy by the output.
@@ -169,17 +174,8 @@ describe('gradients through every layer kind', () => {
       const d = apply(L.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu' }), c);
       return apply(L.dense({ units: 3 }), apply(L.flatten(), apply(L.conv2d({ filters: 2, kernelSize: 1, activation: 'relu6' }), d)));
     });
-    const raw = layersModelToRaw(model);
-    const x = tf.randomUniform([1, 6, 6, 3], -1, 1, 'float32', 5);
-    const w = tf.tensor2d([[1, -2, 0.5]]);
-    const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w));
-    const got = tf.grad(loss((t) => raw.predict(t as tf.Tensor4D)))(x);
-    const want = tf.grad(loss((t) => model.apply(t, { training: false }) as tf.Tensor))(x);
-    const scale = tf.max(tf.abs(want)).dataSync()[0];
-    expect(scale).toBeGreaterThan(0);
-    expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
-    expect(tf.max(tf.abs(tf.sub(raw.predict(x as tf.Tensor4D), model.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-4);
-    raw.dispose();
+    expectGradientOfLayersModel(model, [6, 6, 3], [1, -2, 0.5]);
+    expectMatchesLayersModel(model, [6, 6, 3]);
     await useBackend('cpu');
   });
 });
