@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { AttackInputError } from './errors';
+import { FIRST_INANIMATE_CLASS } from './readoutGroups';
 import type { ReadoutId } from './types';
 
-/** ImageNet classes 0–397 are animals ("animate", group 0); 398–999 are objects (group 1). */
-export const FIRST_INANIMATE_CLASS = 398;
+export { FIRST_INANIMATE_CLASS, readoutClass } from './readoutGroups';
 
 /** Read-out logits from ImageNet logits [N, C]: as they are, or max-reduced to the two groups. */
 export function applyReadout(logits: tf.Tensor2D, readout: ReadoutId): tf.Tensor2D {
@@ -17,10 +17,4 @@ export function applyReadout(logits: tf.Tensor2D, readout: ReadoutId): tf.Tensor
     const inanimate = logits.slice([0, FIRST_INANIMATE_CLASS], [-1, -1]).max(1, true);
     return tf.concat([animate, inanimate], 1) as tf.Tensor2D;
   });
-}
-
-/** The read-out class of an ImageNet class. */
-export function readoutClass(readout: ReadoutId, imagenetClass: number): number {
-  if (readout === '1000-class') return imagenetClass;
-  return imagenetClass < FIRST_INANIMATE_CLASS ? 0 : 1;
 }

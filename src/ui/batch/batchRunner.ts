@@ -4,15 +4,15 @@ import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { FloatImage } from '../../core/image/types';
 import type { ModelInfo } from '../../core/models/types';
 import { estimateRemainingMs, recordId, remainingJobs, type BatchJob, type BatchPlan } from '../../core/results/batchPlan';
-import { readoutClass } from '../../core/results/readoutClass';
+import { readoutClass } from '../../core/attacks/readoutGroups';
 import { modelFamily } from '../../core/results/taxonomy';
 import type { ResultRecord } from '../../core/results/types';
 import type { ResultsStore } from '../storage/resultsStore';
 import type { AttackHandle } from '../../worker/client';
+import type { ModelSource, Prediction } from '../../worker/protocol';
 
 /** A batch keeps the result and the best δ's alignment with the sample's map, which the worker computes. */
 type BatchAttack = Pick<AttackHandle, 'runId' | 'result' | 'resultAlignment'>;
-import type { ModelSource, Prediction } from '../../worker/protocol';
 
 /** The part of the worker client a batch needs (a second client, so the interactive view keeps its model). */
 export interface BatchWorker {

@@ -1,5 +1,5 @@
 import type { DeltaImage, RunResult } from '../../core/attacks/types';
-import { readoutClass } from '../../core/results/readoutClass';
+import { readoutClass } from '../../core/attacks/readoutGroups';
 import { bestStepIndex, type RecordedStep, type RunSnapshot, type RunState, type RunStore } from '../state/runStore';
 import { runDefinitionToSearch, toAttackConfig, type RunDefinition } from './runDefinition';
 import { parseRunJson, RunJsonError, type ParsedRunJson } from './runJson';
