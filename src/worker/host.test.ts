@@ -16,6 +16,15 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
+/** A connected client whose worker has a backend, the toy model "up" and a mid-grey image. */
+async function connectReady() {
+  const c = connect();
+  await c.client.init();
+  await c.client.loadModel({ kind: 'catalogue', id: 'up' });
+  await c.client.setImage(image(0.5), SIZE);
+  return c;
+}
+
 describe('WorkerHost over a MessageChannel', () => {
   it('initialises, loads, predicts the closed-form top-5 and leaks no tensors', async () => {
     const { client } = connect();
@@ -39,10 +48,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('keeps the previous model after a failed load and reports a model-load error', async () => {
-    const { client } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client } = await connectReady();
     const err = await client.loadModel({ kind: 'catalogue', id: 'broken' }).catch((e) => e);
     expect(err).toBeInstanceOf(WorkerRequestError);
     expect(err.code).toBe('model-load');
@@ -51,10 +57,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('switching model changes the predictions and disposes the old model', async () => {
-    const { client, models } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client, models } = await connectReady();
     expect((await client.predict())[0].classIndex).toBe(999);
     await client.loadModel({ kind: 'catalogue', id: 'down' });
     expect(models.up.disposed).toBe(true);
@@ -63,10 +66,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('rejects bad images with clear messages and keeps the previous image', async () => {
-    const { client } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client } = await connectReady();
     await expect(client.setImage(new Float32Array(5), SIZE)).rejects.toThrow(/must be 2×2×3 float values \(12\), but 5 arrived/);
     const nan = image(0.5);
     nan[4] = NaN;
@@ -85,10 +85,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('streams every step, then the result; transferred buffers arrive intact', async () => {
-    const { client, runs } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client, runs } = await connectReady();
     const steps: StepReport[] = [];
     const before = tf.memory().numTensors;
     const { result } = client.startAttack(config(4), (s) => steps.push(s));
@@ -102,10 +99,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('a new run cancels the old one, which rejects with code cancelled', async () => {
-    const { client, runs } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client, runs } = await connectReady();
     const first = client.startAttack(config(1000));
     const firstOutcome = first.result.catch((e) => e);
     await new Promise((r) => setTimeout(r, 30));
@@ -116,10 +110,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('two starts in a row leave only the second running', async () => {
-    const { client, runs } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client, runs } = await connectReady();
     const first = client.startAttack(config(1000)).result.catch((e) => e);
     const second = client.startAttack(config(2));
     expect(await first).toMatchObject({ code: 'cancelled' });
@@ -128,10 +119,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('pause stops the steps until resume; cancel ends the run', async () => {
-    const { client } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client } = await connectReady();
     let count = 0;
     const run = client.startAttack(config(1000), () => count++);
     const outcome = run.result.catch((e) => e);
@@ -147,10 +135,7 @@ describe('WorkerHost over a MessageChannel', () => {
   });
 
   it('a new image during a run cancels it without disposing its input under it', async () => {
-    const { client } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client } = await connectReady();
     const run = client.startAttack(config(1000));
     const outcome = run.result.catch((e) => e);
     await new Promise((r) => setTimeout(r, 20));
@@ -318,10 +303,7 @@ describe('alignment in the worker', () => {
   });
 
   it('aligns a list of δs beside a running attack, which goes on undisturbed', async () => {
-    const { client, runs } = connect();
-    await client.init();
-    await client.loadModel({ kind: 'catalogue', id: 'up' });
-    await client.setImage(image(0.5), SIZE);
+    const { client, runs } = await connectReady();
     const steps: number[] = [];
     const run = client.startAttack(config(50), (r) => steps.push(r.step));
     await vi.waitFor(() => expect(steps.length).toBeGreaterThan(0));
