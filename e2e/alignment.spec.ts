@@ -1,4 +1,5 @@
 import { test, expect, SLOW } from './fixtures';
+import { PNG } from 'pngjs';
 import { labelNames, writeClickmeShard } from './clickmeShardFixture';
 
 const MODEL = 'mobilenet_v1_0.25_224';
@@ -67,6 +68,32 @@ test.describe('alignment', () => {
     expect(redrawn).toBeLessThanOrEqual(1);
   });
 
+});
+
+test('an uploaded jet-coloured map is read through the jet colour map; a broken map file is refused', async ({ app, page }) => {
+  test.setTimeout(240_000);
+  await app.open({ image: 'coffee', model: MODEL, tab: 'attack' });
+  await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
+  // coffee.png is 600×400: a 60×40 map whose importance rises left to right, drawn with MATLAB's jet.
+  const png = new PNG({ width: 60, height: 40 });
+  for (let y = 0; y < 40; y++) {
+    for (let x = 0; x < 60; x++) {
+      const t = x / 59;
+      const jet = [3, 2, 1].map((k) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * t - k)))));
+      png.data.set([...jet, 255], (y * 60 + x) * 4);
+    }
+  }
+  await page.getByTestId('tab-explore').click();
+  await page.getByTestId('heatmap-upload').setInputFiles({ name: 'jet-map.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+  await expect(page.getByTestId('heatmap-reading')).toContainText('the jet colour map', { timeout: SLOW });
+  await page.getByTestId('tab-attack').click();
+  await expect(page.getByTestId('human-map-source')).toHaveText('Uploaded human map');
+  await page.getByTestId('tab-explore').click();
+
+  await page.getByTestId('heatmap-upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+  await expect(page.getByTestId('error')).toContainText('"notes.png"');
+  // The map already there stays.
+  await expect(page.getByTestId('heatmap-reading')).toContainText('the jet colour map');
 });
 
 test('a generated ClickMe TFRecord shard opens, lists its records, and shows a record with its map', async ({ app, page }) => {

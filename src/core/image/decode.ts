@@ -1,3 +1,4 @@
+import { importanceFromRgba } from './importanceMap';
 import { fromRgba, type FloatImage } from './types';
 
 export class ImageDecodeError extends Error {
@@ -9,7 +10,7 @@ export type ImageBytesDecoder = (bytes: Uint8Array, channels: 1 | 3, name: strin
 
 /**
  * Browser (window or worker) decoding of a PNG/JPEG/WebP/... file through createImageBitmap.
- * channels 1 is for importance maps (grayscale pictures). Colour management and alpha
+ * channels 1 is for importance maps, read as importanceFromRgba reads them. Colour management and alpha
  * premultiplication are turned off so the pixel values are the file's own.
  */
 export async function decodeImageFile(blob: Blob, channels: 1 | 3 = 3, name = fileName(blob)): Promise<FloatImage> {
@@ -28,7 +29,8 @@ export async function decodeImageFile(blob: Blob, channels: 1 | 3 = 3, name = fi
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new ImageDecodeError(`The browser gave no 2D canvas to decode "${name}".`);
     ctx.drawImage(bitmap, 0, 0);
-    return fromRgba(ctx.getImageData(0, 0, width, height).data, width, height, channels);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return channels === 1 ? importanceFromRgba(data, width, height).map : fromRgba(data, width, height);
   } finally {
     bitmap.close();
   }

@@ -16,19 +16,16 @@ describe('createImage', () => {
 describe('fromRgba / toRgba', () => {
   const rgba = Uint8ClampedArray.from([255, 0, 51, 255, 0, 255, 102, 128]);
   it('scales bytes to [0,1] and drops alpha', () => {
-    expect(Array.from(fromRgba(rgba, 2, 1, 3).data)).toEqual([1, 0, 0.2, 0, 1, 0.4].map(Math.fround));
-  });
-  it('takes the red channel for maps', () => {
-    expect(Array.from(fromRgba(rgba, 2, 1, 1).data)).toEqual([1, 0]);
+    expect(Array.from(fromRgba(rgba, 2, 1).data)).toEqual([1, 0, 0.2, 0, 1, 0.4].map(Math.fround));
   });
   it('round-trips 8-bit RGB exactly', () => {
-    expect(Array.from(toRgba(fromRgba(rgba, 2, 1, 3)))).toEqual([255, 0, 51, 255, 0, 255, 102, 255]);
+    expect(Array.from(toRgba(fromRgba(rgba, 2, 1)))).toEqual([255, 0, 51, 255, 0, 255, 102, 255]);
   });
   it('clips out-of-range values and paints maps as gray', () => {
     expect(Array.from(toRgba(createImage(2, 1, 1, Float32Array.from([-0.5, 2]))))).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
   });
   it('rejects a short RGBA buffer', () => {
-    expect(() => fromRgba(new Uint8Array(7), 2, 1, 3)).toThrow(/need 8 bytes, but got 7/);
+    expect(() => fromRgba(new Uint8Array(7), 2, 1)).toThrow(/need 8 bytes, but got 7/);
   });
 });
 

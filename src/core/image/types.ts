@@ -35,22 +35,21 @@ export function createImage(
 }
 
 /**
- * Converts 8-bit RGBA (canvas ImageData, pngjs, jpeg-js) to a FloatImage.
- * channels 1 takes the red channel: maps arrive as grayscale pictures, whose R, G and B agree,
- * and taking one channel keeps the 8-bit values exact.
+ * Converts 8-bit RGBA (canvas ImageData, pngjs, jpeg-js) to a 3-channel FloatImage. Importance
+ * maps have their own reader (importanceFromRgba), since their colours may encode one value.
  */
-export function fromRgba(rgba: ArrayLike<number>, width: number, height: number, channels: 1 | 3): FloatImage {
+export function fromRgba(rgba: ArrayLike<number>, width: number, height: number): FloatImage {
   if (rgba.length !== width * height * 4) {
     throw new ImageShapeError(
       `RGBA pixels for a ${width}×${height} image need ${width * height * 4} bytes, but got ${rgba.length}.`,
     );
   }
   const n = width * height;
-  const data = new Float32Array(n * channels);
+  const data = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < channels; c++) data[i * channels + c] = rgba[i * 4 + c] / 255;
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = rgba[i * 4 + c] / 255;
   }
-  return createImage(width, height, channels, data);
+  return createImage(width, height, 3, data);
 }
 
 /** Inverse of fromRgba, for drawing to a canvas or writing a PNG: values are clipped to [0, 1] and rounded. */

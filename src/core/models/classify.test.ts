@@ -12,7 +12,7 @@ const ESPRESSO = 967;
 
 function photo(name: string): tf.Tensor4D {
   const png = PNG.sync.read(Buffer.from(readAsset(`images/${name}`)));
-  return imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height, 3), 224));
+  return imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height), 224));
 }
 
 // Forward passes only: wasm is several times faster than cpu in Node.

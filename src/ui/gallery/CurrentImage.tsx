@@ -46,6 +46,11 @@ export function CurrentImage() {
           <div className="stage-empty">Pick an image from the gallery or upload your own.</div>
         )}
       </div>
+      {hasMap && image?.heatmapReading && (
+        <p className="muted small" data-testid="heatmap-reading">
+          Your map was read as {image.heatmapReading}.
+        </p>
+      )}
       {hasMap ? (
         <label className="slider">
           <span>

@@ -15,6 +15,13 @@ function flatPng(width: number, height: number, rgb: [number, number, number]): 
   return new Uint8Array(PNG.sync.write(png));
 }
 
+/** A width×height PNG whose colour at column x is colour(x / (width − 1)). */
+function gradientPng(width: number, height: number, colour: (t: number) => [number, number, number]): Uint8Array {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) png.data.set([...colour(x / (width - 1)), 255], (y * width + x) * 4);
+  return new Uint8Array(PNG.sync.write(png));
+}
+
 const FILES: Record<string, Uint8Array> = {
   '/s/grey.png': flatPng(8, 6, [128, 128, 128]),
   '/s/grey_map.png': flatPng(8, 6, [51, 51, 51]),
@@ -124,6 +131,23 @@ describe('SessionController', () => {
     s = sessionStore.getState();
     expect(s.image?.heatmapOrigin).toBe('user');
     expect(Array.from(s.modelInput!.heatmap!)).toEqual(new Array(SIZE * SIZE).fill(1));
+  });
+
+  it('a colour-mapped heatmap is read through its colour map, and the session says so', async () => {
+    const { controller } = setup();
+    await controller.start({});
+    await controller.uploadImage(file(flatPng(8, 8, [0, 0, 255]), 'blue.png'));
+    // MATLAB's jet over [0.2, 0.8], where every colour is distinct: importance grows left to right.
+    const jet = (t: number) =>
+      [4, 4, 4].map((k, c) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(k * (0.2 + 0.6 * t) - 3 + c))))) as [number, number, number];
+    await controller.uploadHeatmap(file(gradientPng(8, 8, jet), 'jet.png'));
+    const s = sessionStore.getState();
+    expect(s.error).toBeNull();
+    expect(s.image?.heatmapReading).toMatch(/^the jet colour map/);
+    const row = Array.from(s.modelInput!.heatmap!.slice(0, SIZE));
+    for (let i = 1; i < SIZE; i++) expect(row[i]).toBeGreaterThan(row[i - 1]);
+    expect(row[0]).toBeGreaterThan(0.15);
+    expect(row[SIZE - 1]).toBeLessThan(0.85);
   });
 
   it('a model that fails to load leaves the previous one working; switching models changes the predictions', async () => {

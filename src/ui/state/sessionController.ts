@@ -5,6 +5,7 @@
  */
 import { cropResize } from '../../core/image/resize';
 import { decodeImageFile } from '../../core/image/decode';
+import { describeReading, importanceFromRgbImage } from '../../core/image/importanceMap';
 import type { FloatImage } from '../../core/image/types';
 import type { WorkerClient } from '../../worker/client';
 import type { BackendName, ModelOverrides, ModelSource } from '../../worker/protocol';
@@ -123,9 +124,15 @@ export class SessionController {
     });
   }
 
-  /** A human importance map for the current image (any size; it is cropped and resized like the image). */
+  /**
+   * A human importance map for the current image (any size; it is cropped and resized like the
+   * image). A colour picture is read through the colour map it matches; the UI says which.
+   */
   uploadHeatmap(file: File): Promise<void> {
-    return this.enqueue(async () => this.attachHeatmap(await this.decode(file, 1, file.name), file.name));
+    return this.enqueue(async () => {
+      const { map, reading } = importanceFromRgbImage(await this.decode(file, 3, file.name));
+      await this.attachHeatmap(map, file.name, describeReading(reading));
+    });
   }
 
   /**
@@ -138,15 +145,15 @@ export class SessionController {
 
   /** Gives the current image a one-channel human map at the image's own resolution (or proportions). */
   setHeatmap(heatmap: FloatImage, name = 'heatmap'): Promise<void> {
-    return this.enqueue(() => this.attachHeatmap(heatmap, name));
+    return this.enqueue(() => this.attachHeatmap(heatmap, name, undefined));
   }
 
-  private async attachHeatmap(heatmap: FloatImage, name: string): Promise<void> {
+  private async attachHeatmap(heatmap: FloatImage, name: string, reading: string | undefined): Promise<void> {
     const current = sessionStore.getState().image;
     if (!current) throw new SessionInputError('Pick an image before adding a heatmap for it.');
     if (heatmap.channels !== 1) throw new SessionInputError(`The heatmap "${name}" must have one channel, not ${heatmap.channels}.`);
     checkSameAspect(current.image, heatmap, name);
-    await this.showImage({ ...current, heatmap, heatmapOrigin: 'user' });
+    await this.showImage({ ...current, heatmap, heatmapOrigin: 'user', heatmapReading: reading });
   }
 
   refreshPredictions(): Promise<void> {

@@ -25,6 +25,8 @@ export interface ImageSelection {
   /** One-channel human importance map at the image's resolution, if any. */
   heatmap?: FloatImage;
   heatmapOrigin?: 'clickme' | 'user';
+  /** How an uploaded map picture's colours were read as importance (gray levels, a colour map…). */
+  heatmapReading?: string;
   /** ImageNet class the picture shows, where known. */
   label?: number;
 }

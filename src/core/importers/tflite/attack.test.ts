@@ -21,7 +21,7 @@ describe.skipIf(!hasTflite)('FMN on the imported MobileNet v2 (wasm)', () => {
     const entry = TFLITE_CATALOGUE.find((m) => m.id === 'mobilenet_v2_1.0_224_quant')!;
     const classifier = wrapClassifier(openTflite(readAsset(entry.assetPath!), `${entry.id}.tflite`).raw, entry);
     const png = PNG.sync.read(Buffer.from(readAsset('clickme-samples/serre-lab_0_image.png')));
-    const x0 = imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height, 3), 224));
+    const x0 = imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height), 224));
     const clean = tf.tidy(() => tf.argMax(classifier.logits(x0), 1));
     const label = (await clean.data())[0];
     clean.dispose();

@@ -17,7 +17,7 @@ const hasTflite = fs.existsSync(path.join(ASSETS_DIR, 'tflite'));
 
 function photo(name: string, size: number): tf.Tensor4D {
   const png = PNG.sync.read(Buffer.from(readAsset(`images/${name}`)));
-  return imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height, 3), size));
+  return imageToTensor(cropResize(fromRgba(new Uint8Array(png.data), png.width, png.height), size));
 }
 
 // Forward passes only: wasm is several times faster than cpu in Node.
