@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { addClipped, deltaToPicture, imageToRgba } from '../charts/colormap';
 import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
 import { buildRunJson } from '../export/runJson';
-import { runDefinitionToSearch } from '../export/runDefinition';
+import { shareLink } from '../export/shareLink';
 import { runStore, useRun } from '../state/runStore';
 import { sessionStore } from '../state/sessionStore';
 import { fullSizeDelta } from './panelPictures';
@@ -61,8 +61,8 @@ export function ExportBar({ viewRoot }: { viewRoot: () => HTMLElement | null }) 
   const link = () => {
     const s = runStore.getState();
     const session = sessionStore.getState();
-    const def = { ...s.definition, imageId: session.image?.id ?? s.definition.imageId, modelId: session.modelId ?? s.definition.modelId, backend: session.forcedBackend ?? s.definition.backend };
-    return `${location.origin}${location.pathname}?${runDefinitionToSearch(def)}`;
+    const picks = { imageId: session.image?.id ?? null, modelId: session.modelId, ownModel: session.modelInfo !== null && session.modelId === null, forcedBackend: session.forcedBackend };
+    return shareLink(s.definition, s.opened, picks, `${location.origin}${location.pathname}`);
   };
 
   const guard = (fn: () => Promise<void> | void) => async () => {
@@ -74,12 +74,12 @@ export function ExportBar({ viewRoot }: { viewRoot: () => HTMLElement | null }) 
   };
 
   const copyLink = guard(async () => {
-    const url = link();
+    const { url, caveat } = link();
     try {
       await navigator.clipboard.writeText(url);
-      setNote('Link copied: it reproduces this run on the same backend.');
+      setNote(caveat ?? 'Link copied: it reproduces this run on the same backend.');
     } catch {
-      setNote(url);
+      setNote(caveat ? `${url} (${caveat})` : url);
     }
   });
 
