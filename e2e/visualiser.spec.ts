@@ -83,6 +83,13 @@ test.describe('attack visualiser', () => {
     let sum = 0;
     for (let o = 0; o < bytes.length; o += 4) sum += bytes.readFloatLE(o) ** 2;
     expect(Math.sqrt(sum)).toBeCloseTo(json.result.l2, 3);
+    // The panels PNG holds the pictures and, below them, the three step charts.
+    const [panels] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-panels').click()]);
+    const png = fs.readFileSync((await panels.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(20)).toBeGreaterThan(224 + 40 + 24 + 100);
+    fs.mkdirSync(`${testInfo.project.outputDir}/screenshots`, { recursive: true });
+    fs.writeFileSync(`${testInfo.project.outputDir}/screenshots/export-panels.png`, png);
     expect(app.consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
 
     // Cancel (same page: a second model load would cost a minute on SwiftShader): a long run stops

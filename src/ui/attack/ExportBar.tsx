@@ -3,6 +3,7 @@ import { addClipped, deltaToPicture, imageToRgba } from '../charts/colormap';
 import { canvasToPng, downloadBlob, rgbaCanvas, safeName } from '../export/download';
 import { buildRunJson } from '../export/runJson';
 import { shareLink } from '../export/shareLink';
+import { svgImage, svgSize } from '../export/svgPicture';
 import { runStore, useRun } from '../state/runStore';
 import { sessionStore } from '../state/sessionStore';
 import { fullSizeDelta } from './panelPictures';
@@ -27,29 +28,47 @@ function exportedDelta(): { delta: Float32Array; size: number; clean: Float32Arr
   return { delta: fullSizeDelta(delta, size), size, clean: s.inputs.clean, what: `step${i + 1}` };
 }
 
-function composePanels(root: HTMLElement): HTMLCanvasElement {
+const CELL = 224;
+const GAP = 12;
+const CAPTION_H = 40;
+
+/** The text, cut with an ellipsis where it would run into the next picture. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 0 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
+  return `${text.slice(0, n).trimEnd()}…`;
+}
+
+/** The run's pictures in a row with their captions, and the step charts (L2, margin, alignment) below. */
+async function composePanels(root: HTMLElement): Promise<HTMLCanvasElement> {
   const figures = [...root.querySelectorAll<HTMLElement>('.run-panel')];
-  const cell = 224;
-  const captionH = 40;
+  const charts = [...root.querySelectorAll<SVGSVGElement>('.step-charts svg')].filter((svg) => svg.childElementCount > 0);
+  const width = Math.max(figures.length * (CELL + GAP) + GAP, 900);
+  const chartW = charts.length ? (width - GAP * (charts.length + 1)) / charts.length : 0;
+  const images = await Promise.all(charts.map(async (svg) => ({ img: await svgImage(svg), size: svgSize(svg) })));
+  const chartH = Math.max(0, ...images.map(({ size }) => (chartW * size.height) / size.width));
   const out = document.createElement('canvas');
-  out.width = figures.length * (cell + 12) + 12;
-  out.height = cell + captionH + 24;
+  out.width = width;
+  out.height = CELL + CAPTION_H + 2 * GAP + (charts.length ? Math.ceil(chartH) + GAP : 0);
   const ctx = out.getContext('2d')!;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
   figures.forEach((fig, i) => {
     const canvas = fig.querySelector('canvas');
-    const x = 12 + i * (cell + 12);
-    if (canvas) ctx.drawImage(canvas, x, 12, cell, cell);
+    const x = GAP + i * (CELL + GAP);
+    if (canvas) ctx.drawImage(canvas, x, GAP, CELL, CELL);
     const caption = fig.querySelector('figcaption');
     ctx.fillStyle = '#1f2933';
     ctx.font = '600 13px system-ui, sans-serif';
-    ctx.fillText(caption?.querySelector('strong')?.textContent ?? '', x, cell + 30);
+    ctx.fillText(caption?.querySelector('strong')?.textContent ?? '', x, CELL + 30);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#52606d';
     const rest = [...(caption?.querySelectorAll('span') ?? [])].map((s) => s.textContent).filter(Boolean).join(' · ');
-    ctx.fillText(rest.slice(0, 40), x, cell + 46);
+    ctx.fillText(fitText(ctx, rest, CELL), x, CELL + 46);
   });
+  const top = CELL + CAPTION_H + 2 * GAP;
+  images.forEach(({ img, size }, i) => ctx.drawImage(img, GAP + i * (chartW + GAP), top, chartW, (chartW * size.height) / size.width));
   return out;
 }
 
@@ -107,7 +126,7 @@ export function ExportBar({ viewRoot }: { viewRoot: () => HTMLElement | null }) 
   const exportPanels = guard(async () => {
     const root = viewRoot();
     if (!root) return;
-    downloadBlob(await canvasToPng(composePanels(root)), `${fileStem()}-panels.png`);
+    downloadBlob(await canvasToPng(await composePanels(root)), `${fileStem()}-panels.png`);
   });
 
   const exportAdversarial = guard(async () => {

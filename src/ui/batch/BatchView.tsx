@@ -6,10 +6,12 @@ import { PROTOCOL_IDS, PROTOCOL_LABELS, type ProtocolId } from '../../core/resul
 import { loadSamples } from '../gallery/samples';
 import type { SampleRef } from '../state/sessionController';
 import { useBatch } from '../state/batchStore';
-import { download } from '../scatter/exportChart';
+import { downloadBlob } from '../export/download';
 import { batchController } from './browserDeps';
 import { PROTOCOLS } from '../../core/attacks/protocols';
 import './batch.css';
+
+const csv = (text: string) => new Blob([text], { type: 'text/csv' });
 
 const fmt = (m: MeanSe) => (m.mean === null ? '—' : `${m.mean.toFixed(3)}${m.sem !== null ? ` ± ${m.sem.toFixed(3)}` : ''}`);
 
@@ -25,7 +27,7 @@ function StorageBanner() {
   return (
     <div className="banner banner-notice" role="status" data-testid="storage-problem">
       <p>{storage.problem}</p>
-      <button type="button" onClick={() => download(batchController().perImageCsv(), 'alignscope-results-per-image.csv')}>
+      <button type="button" onClick={() => downloadBlob(csv(batchController().perImageCsv()), 'alignscope-results-per-image.csv')}>
         Download results (CSV)
       </button>
     </div>
@@ -154,9 +156,9 @@ function ResultsTable() {
       <div className="batch-row">
         <h2>Per model ({results.length} runs stored)</h2>
         <button type="button" data-testid="export-images" disabled={!results.length}
-          onClick={() => download(batchController().perImageCsv(), 'alignscope-results-per-image.csv')}>Export per image (CSV)</button>
+          onClick={() => downloadBlob(csv(batchController().perImageCsv()), 'alignscope-results-per-image.csv')}>Export per image (CSV)</button>
         <button type="button" data-testid="export-models" disabled={!results.length}
-          onClick={() => download(batchController().perModelCsv(), 'alignscope-results-per-model.csv')}>Export per model (CSV)</button>
+          onClick={() => downloadBlob(csv(batchController().perModelCsv()), 'alignscope-results-per-model.csv')}>Export per model (CSV)</button>
         <button type="button" data-testid="delete-results" disabled={!results.length}
           onClick={() => { if (confirm(`Delete all ${results.length} stored results?`)) void batchController().deleteResults(); }}>Delete all</button>
       </div>

@@ -3,7 +3,8 @@ import { aggregateByModel } from '../../core/results/aggregate';
 import { PROTOCOL_IDS, PROTOCOL_LABELS, protocolAlignment, type ProtocolId } from '../../core/results/types';
 import { batchController } from '../batch/browserDeps';
 import { batchStore, useBatch } from '../state/batchStore';
-import { download, pngBlob, svgBlob } from './exportChart';
+import { downloadBlob } from '../export/download';
+import { pngBlob, svgBlob } from '../export/svgPicture';
 import { loadReferenceData, type ReferenceData } from './referenceData';
 import { describePoint, renderScatter, resetScatterZoom } from './renderScatter';
 import { imagePoints, LAYER_LABELS, tablePoints, userPoints, type LayerId, type ScatterMode, type ScatterPoint } from './scatterData';
@@ -177,8 +178,8 @@ export default function ScatterView() {
           <label className="check"><input type="checkbox" checked={view.showImages} onChange={(e) => set({ showImages: e.target.checked })} />Per-image points</label>
           <label className="check"><input type="checkbox" checked={view.logX} onChange={(e) => set({ logX: e.target.checked })} />Log robustness axis</label>
           <button type="button" onClick={() => svgRef.current && resetScatterZoom(svgRef.current)}>Reset zoom</button>
-          <button type="button" data-testid="export-svg" onClick={() => svgRef.current && download(svgBlob(svgRef.current), 'alignscope-scatter.svg')}>Export SVG</button>
-          <button type="button" data-testid="export-png" onClick={async () => svgRef.current && download(await pngBlob(svgRef.current), 'alignscope-scatter.png')}>Export PNG</button>
+          <button type="button" data-testid="export-svg" onClick={() => svgRef.current && downloadBlob(svgBlob(svgRef.current), 'alignscope-scatter.svg')}>Export SVG</button>
+          <button type="button" data-testid="export-png" onClick={async () => svgRef.current && downloadBlob(await pngBlob(svgRef.current), 'alignscope-scatter.png')}>Export PNG</button>
         </div>
         <ImportControl />
         {ref?.problems.map((p) => <p key={p} className="batch-error">{p}</p>)}
