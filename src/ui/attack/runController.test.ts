@@ -85,6 +85,14 @@ describe('run controller', () => {
     s.setPredictions([{ classIndex: 1, prob: 0.9, logit: 3 }, { classIndex: 2, prob: 0.1, logit: 1 }]);
   }
 
+  /** Starts a run and feeds it steps as the worker would send them (report, the worker's alignment). */
+  function startWith(...steps: [StepReport, StepAlignment][]): Started {
+    controller.start();
+    const started = client.started[client.started.length - 1];
+    for (const [r, a] of steps) started.onStep!(r, a);
+    return started;
+  }
+
   it('refuses to start before the session is ready', () => {
     expect(() => controller.start()).toThrow(RunStartError);
     expect(run.getState().status).toBe('idle');
@@ -122,10 +130,7 @@ describe('run controller', () => {
 
   it('realigns through the worker with copies, and applies the answer when it arrives', async () => {
     readySession();
-    controller.start();
-    const { onStep, resolve } = client.started[0];
-    onStep!(report(0, false, new Float32Array(12)), none);
-    onStep!(report(1, true), none);
+    const { resolve } = startWith([report(0, false, new Float32Array(12)), none], [report(1, true), none]);
     const best = deltaImage(aligned.map((v) => 2 * v));
     resolve({ success: true, bestDelta: best, l2: 0.1 } as RunResult, none);
     await tick();
@@ -151,13 +156,11 @@ describe('run controller', () => {
 
   it('drops a realign answer that arrives after another run started', async () => {
     readySession();
-    controller.start();
-    client.started[0].onStep!(report(0, true), none);
+    startWith([report(0, true), none]);
     drawn = human;
     const done = controller.realign();
     drawn = null;
-    controller.start();
-    client.started[1].onStep!(report(0, true), { mean: -0.25, max: -0.125 });
+    startWith([report(0, true), { mean: -0.25, max: -0.125 }]);
     client.aligns[0].answer([{ mean: 1, max: 1 }]);
     await done;
     expect(run.getState().runId).toBe(102);
@@ -167,8 +170,7 @@ describe('run controller', () => {
 
   it('clearing the map empties the alignments at once, and an older answer no longer applies', async () => {
     readySession();
-    controller.start();
-    client.started[0].onStep!(report(0, true), none);
+    startWith([report(0, true), none]);
     drawn = human;
     const first = controller.realign();
     drawn = null;
@@ -178,6 +180,32 @@ describe('run controller', () => {
     await first;
     expect(run.getState().steps[0].alignment).toEqual(none);
     expect(run.getState().inputs).toMatchObject({ humanMap: null, humanMapSource: 'none' });
+  });
+
+  it('a map drawn during a run re-scores the steps so far, and every step again when the run ends', async () => {
+    readySession();
+    const { onStep, resolve } = startWith([report(0, false, new Float32Array(12)), none]);
+    drawn = human;
+    const mid = controller.realign();
+    expect(client.aligns[0].deltas).toHaveLength(1);
+    client.aligns[0].answer([none]);
+    await mid;
+    expect(run.getState().inputs!.humanMapSource).toBe('user-drawn');
+    // The worker goes on scoring against the map the run started with (none here).
+    onStep!(report(1, true), none);
+    resolve({ success: true, bestDelta: deltaImage(aligned), l2: 0.1 } as RunResult, none);
+    await tick();
+    expect(client.aligns).toHaveLength(2);
+    expect(client.aligns[1].deltas).toHaveLength(3);
+    client.aligns[1].answer([none, { mean: 0.5, max: 0.25 }, { mean: 0.75, max: 1 }]);
+    await tick();
+    expect(run.getState().steps.map((s) => s.alignment)).toEqual([none, { mean: 0.5, max: 0.25 }]);
+    expect(run.getState().resultAlignment).toEqual({ mean: 0.75, max: 1 });
+
+    // The next run's map does not change: nothing is re-scored after it.
+    startWith([report(0, true), { mean: 0.25, max: 0.25 }]).resolve({ success: true, bestDelta: deltaImage(aligned), l2: 0.1 } as RunResult, none);
+    await tick();
+    expect(client.aligns).toHaveLength(2);
   });
 
   it('leaves a run without every step\'s δ (opened from a run JSON) with the alignments it came with', async () => {

@@ -44,6 +44,8 @@ export class RunController {
   private readonly now: () => number;
   /** Counts realign() calls, so only the newest answer is applied. */
   private realignments = 0;
+  /** The map changed while a run was going: steps scored by the worker after that used the old one. */
+  private mapChangedMidRun = false;
 
   constructor(private readonly deps: RunControllerDeps) {
     this.now = deps.now ?? (() => performance.now());
@@ -80,6 +82,7 @@ export class RunController {
       throw new RunStartError(`The target class ${definition.target} is the class being attacked; pick another target or none.`);
     }
     const config = toAttackConfig(definition, label);
+    this.mapChangedMidRun = false;
     const human = this.humanMap();
     const factor = replayFactor(input.size, Math.max(1, config.steps));
     const inputs: RunInputs = {
@@ -108,14 +111,23 @@ export class RunController {
       ([result, alignment]: [RunResult, StepAlignment | null]) => {
         if (run.getState().runId !== handle.runId || run.getState().status !== 'running') return;
         run.getState().finish(result, alignment, this.now());
-        this.deps.onSettled?.();
+        this.afterRun();
       },
       (error: Error & { code?: string }) => {
         if (run.getState().runId !== handle.runId) return;
         if (error.code === 'cancelled') run.getState().markCancelled(this.now());
         else if (run.getState().status === 'running') run.getState().fail(error.message || String(error), this.now());
-        this.deps.onSettled?.();
+        this.afterRun();
       },
+    );
+  }
+
+  private afterRun(): void {
+    this.deps.onSettled?.();
+    if (!this.mapChangedMidRun) return;
+    this.mapChangedMidRun = false;
+    this.realign().catch((e: Error) =>
+      this.deps.session.getState().showError(`The alignments could not be recomputed for the new human map: ${e.message}`),
     );
   }
 
@@ -138,12 +150,14 @@ export class RunController {
    * the worker computes them. The answer is dropped if another run was started, restored or
    * cleared meanwhile, or if a later realign() superseded this one. A run without every step's
    * δ (one opened from a run JSON) keeps the alignments it came with: there is nothing to re-score.
+   * During a run it re-scores the steps so far, and once more when the run ends.
    */
   async realign(): Promise<void> {
     const { run, client } = this.deps;
     const { steps, result, inputs } = run.getState();
     const kept = steps.flatMap((st) => (st.delta ? [st.delta] : []));
     if (!inputs || kept.length !== steps.length) return;
+    if (run.getState().status === 'running') this.mapChangedMidRun = true;
     const ticket = ++this.realignments;
     const human = this.humanMap();
     const best = result?.bestDelta ?? null;
