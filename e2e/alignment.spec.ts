@@ -70,30 +70,36 @@ test.describe('alignment', () => {
 
 });
 
-test('an uploaded jet-coloured map is read through the jet colour map; a broken map file is refused', async ({ app, page }) => {
-  test.setTimeout(240_000);
-  await app.open({ image: 'coffee', model: MODEL, tab: 'attack' });
-  await expect(page.getByTestId('run-start')).toBeEnabled({ timeout: SLOW });
-  // coffee.png is 600×400: a 60×40 map whose importance rises left to right, drawn with MATLAB's jet.
-  const png = new PNG({ width: 60, height: 40 });
+test('an uploaded picture with a jet-coloured map: read through jet, kept across a reload; a broken map file is refused', async ({ app, page }) => {
+  test.setTimeout(300_000);
+  await app.open({ image: 'coffee', model: MODEL, tab: 'explore' });
+  await expect(page.getByTestId('top1-label')).not.toBeEmpty({ timeout: SLOW });
+  // A 60×40 picture, and a map for it whose importance rises left to right, drawn with MATLAB's jet.
+  const picture = new PNG({ width: 60, height: 40 });
+  const map = new PNG({ width: 60, height: 40 });
   for (let y = 0; y < 40; y++) {
     for (let x = 0; x < 60; x++) {
       const t = x / 59;
       const jet = [3, 2, 1].map((k) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * t - k)))));
-      png.data.set([...jet, 255], (y * 60 + x) * 4);
+      map.data.set([...jet, 255], (y * 60 + x) * 4);
+      picture.data.set([200, 40 + 2 * y, 30 + 3 * x, 255], (y * 60 + x) * 4);
     }
   }
-  await page.getByTestId('tab-explore').click();
-  await page.getByTestId('heatmap-upload').setInputFiles({ name: 'jet-map.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+  await app.uploadImage({ name: 'stripes.png', mimeType: 'image/png', buffer: PNG.sync.write(picture) });
+  await expect(page.getByTestId('current-image')).toHaveAttribute('data-image-id', 'upload:stripes.png', { timeout: SLOW });
+  await page.getByTestId('heatmap-upload').setInputFiles({ name: 'jet-map.png', mimeType: 'image/png', buffer: PNG.sync.write(map) });
   await expect(page.getByTestId('heatmap-reading')).toContainText('the jet colour map', { timeout: SLOW });
-  await page.getByTestId('tab-attack').click();
-  await expect(page.getByTestId('human-map-source')).toHaveText('Uploaded human map');
-  await page.getByTestId('tab-explore').click();
 
   await page.getByTestId('heatmap-upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
   await expect(page.getByTestId('error')).toContainText('"notes.png"');
-  // The map already there stays.
   await expect(page.getByTestId('heatmap-reading')).toContainText('the jet colour map');
+
+  // A reload shows the same upload with its map, not a sample.
+  await page.reload();
+  await expect(page.getByTestId('current-image')).toHaveAttribute('data-image-id', 'upload:stripes.png', { timeout: SLOW });
+  await expect(page.getByTestId('heatmap-reading')).toContainText('the jet colour map');
+  await page.getByTestId('tab-attack').click();
+  await expect(page.getByTestId('human-map-source')).toHaveText('Uploaded human map');
 });
 
 test('a generated ClickMe TFRecord shard opens, lists its records, and shows a record with its map', async ({ app, page }) => {

@@ -7,6 +7,7 @@ import { loadSamples } from './ui/gallery/samples';
 import { readStartParams, writeStartParams } from './ui/urlParams';
 import { WorkerClient, type PortLike } from './worker/client';
 import { CATALOGUE } from './core/models/catalogue';
+import { openUploadStore, type UploadStore } from './ui/storage/uploadStore';
 import './ui/theme.css';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope' });
@@ -15,8 +16,11 @@ const client = new WorkerClient(worker as unknown as PortLike);
 worker.addEventListener('error', (e) =>
   sessionStore.getState().showError(`The computation worker failed${e.message ? `: ${e.message}` : ''}. Reload the page to restart it.`, 'internal'),
 );
+let uploads: Promise<UploadStore> | null = null;
 const controller = new SessionController({
   client,
+  // Opened on first use; a failure is retried next time (another tab may have let go of it).
+  uploads: () => (uploads ??= openUploadStore().catch((e) => ((uploads = null), Promise.reject(e)))),
   samples: () => loadSamples(),
   defaultModelId: CATALOGUE[0].id,
   writeUrl: (update) => {

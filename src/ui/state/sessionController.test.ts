@@ -1,5 +1,7 @@
 import { PNG } from 'pngjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { openUploadStore, type UploadStore } from '../storage/uploadStore';
 import { useBackend } from '../../test/backend';
 import { decodeImageBytes } from '../../test/images';
 import { closeChannels, connect } from '../../worker/testing';
@@ -38,7 +40,7 @@ const fakeFetch: typeof fetch = async (input) => {
   return bytes ? new Response(bytes as BlobPart, { headers: { 'content-type': 'image/png' } }) : new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
 };
 
-function setup() {
+function setup(uploads?: () => Promise<UploadStore>) {
   const { client } = connect({}, SIZE);
   const urls: Record<string, string | null>[] = [];
   const controller = new SessionController({
@@ -48,6 +50,7 @@ function setup() {
     fetchImpl: fakeFetch,
     decode: async (blob, channels, name) => decodeImageBytes(new Uint8Array(await blob.arrayBuffer()), channels, name),
     writeUrl: (u) => urls.push(u as Record<string, string | null>),
+    uploads,
   });
   return { controller, urls };
 }
@@ -148,6 +151,40 @@ describe('SessionController', () => {
     for (let i = 1; i < SIZE; i++) expect(row[i]).toBeGreaterThan(row[i - 1]);
     expect(row[0]).toBeGreaterThan(0.15);
     expect(row[SIZE - 1]).toBeLessThan(0.85);
+  });
+
+  it('an uploaded image and its map come back after a reload; one this browser does not hold is named in the error', async () => {
+    const factory = new IDBFactory();
+    const before = setup(() => openUploadStore(factory));
+    await before.controller.start({});
+    await before.controller.uploadImage(file(flatPng(10, 5, [255, 0, 0]), 'red.png'));
+    await before.controller.uploadHeatmap(file(flatPng(20, 10, [51, 51, 51]), 'map.png'));
+    expect(before.urls).toContainEqual({ image: 'upload:red.png' });
+
+    sessionStore.getState().reset();
+    const after = setup(() => openUploadStore(factory));
+    await after.controller.start({ image: 'upload:red.png' });
+    let s = sessionStore.getState();
+    expect(s.error).toBeNull();
+    expect(s.image).toMatchObject({ id: 'upload:red.png', name: 'red.png', kind: 'upload', heatmapOrigin: 'user', heatmapReading: 'gray levels (white = important)' });
+    expect(Array.from(s.modelInput!.pixels.slice(0, 3))).toEqual([1, 0, 0]);
+    expect(Array.from(s.modelInput!.heatmap!)).toEqual(new Array(SIZE * SIZE).fill(Math.fround(51 / 255)));
+
+    sessionStore.getState().reset();
+    await setup(() => openUploadStore(factory)).controller.start({ image: 'upload:gone.png' });
+    s = sessionStore.getState();
+    expect(s.error?.message).toBe(`The uploaded image "gone.png" is not stored in this browser (upload it again to go on); showing "${SAMPLES[0].name}" instead.`);
+    expect(s.image?.id).toBe(SAMPLES[0].id);
+  });
+
+  it('an upload still works where storage fails, with a notice that it will not be kept', async () => {
+    const { controller } = setup(() => openUploadStore(null));
+    await controller.start({});
+    await controller.uploadImage(file(flatPng(10, 5, [255, 0, 0]), 'red.png'));
+    const s = sessionStore.getState();
+    expect(s.error).toBeNull();
+    expect(s.image?.id).toBe('upload:red.png');
+    expect(s.notices).toContain('This browser gives AlignScope no IndexedDB, so uploaded pictures are not kept across reloads.');
   });
 
   it('a model that fails to load leaves the previous one working; switching models changes the predictions', async () => {

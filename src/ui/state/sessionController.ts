@@ -12,6 +12,7 @@ import type { BackendName, ModelOverrides, ModelSource } from '../../worker/prot
 import { sessionStore, type ImageSelection, type ModelInput } from './sessionStore';
 import type { StartParams } from '../urlParams';
 import type { GallerySample } from '../../core/samples/gallery';
+import type { UploadStore } from '../storage/uploadStore';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */
 export type SampleRef = Pick<GallerySample, 'id' | 'name' | 'kind' | 'imageUrl' | 'heatmapUrl' | 'label'>;
@@ -26,6 +27,8 @@ export interface SessionControllerDeps {
   fetchImpl?: typeof fetch;
   /** Picture decoder; the browser's by default, a Node one in tests. */
   decode?: (blob: Blob, channels: 1 | 3, name: string) => Promise<FloatImage>;
+  /** Keeps uploaded pictures across reloads; absent (or failing) means they are not kept. */
+  uploads?: () => Promise<UploadStore>;
 }
 
 /** An image, map or sample the session cannot use; the message names it and says why. */
@@ -76,10 +79,14 @@ export class SessionController {
       if (sessionStore.getState().status) await this.loadModel({ kind: 'catalogue', id: modelId }, modelId);
     });
     return this.enqueue(async () => {
+      if (params.image?.startsWith(UPLOAD_PREFIX) && (await this.reopenUpload(params.image))) return;
       const samples = await this.samples();
       const sample = (params.image && samples.find((s) => s.id === params.image)) || samples[0];
       if (params.image && sample?.id !== params.image) {
-        sessionStore.getState().showError(`There is no sample image "${params.image}"; showing "${sample?.name}" instead.`, 'bad-request');
+        const what = params.image.startsWith(UPLOAD_PREFIX)
+          ? `The uploaded image "${params.image.slice(UPLOAD_PREFIX.length)}" is not stored in this browser (upload it again to go on)`
+          : `There is no sample image "${params.image}"`;
+        sessionStore.getState().showError(`${what}; showing "${sample?.name}" instead.`, 'bad-request');
       }
       if (sample) await this.openSample(sample);
     });
@@ -114,14 +121,43 @@ export class SessionController {
   uploadImage(file: File): Promise<void> {
     return this.enqueue(async () => {
       const image = await this.decode(file, 3, file.name);
-      await this.showImage({
-        id: `upload:${file.name}`,
-        name: file.name,
-        kind: 'upload',
-        displayUrl: URL.createObjectURL(file),
-        image,
-      });
+      const id = `${UPLOAD_PREFIX}${file.name}`;
+      await this.showImage({ id, name: file.name, kind: 'upload', displayUrl: URL.createObjectURL(file), image });
+      this.deps.writeUrl?.({ image: id });
+      const bytes = await file.arrayBuffer();
+      await this.keepUpload((store) => store.save({ id, name: file.name, bytes, type: file.type, savedAt: Date.now() }));
     });
+  }
+
+  /** Shows an upload kept from an earlier visit; false when this browser does not hold it. */
+  private async reopenUpload(id: string): Promise<boolean> {
+    let stored;
+    try {
+      stored = await (await this.deps.uploads?.())?.load(id);
+    } catch {
+      return false;
+    }
+    if (!stored) return false;
+    const blob = new Blob([stored.bytes], { type: stored.type });
+    await this.showImage({
+      id,
+      name: stored.name,
+      kind: 'upload',
+      displayUrl: URL.createObjectURL(blob),
+      image: await this.decode(blob, 3, stored.name),
+      ...(stored.heatmap ? { heatmap: stored.heatmap, heatmapOrigin: 'user' as const, heatmapReading: stored.heatmapReading } : {}),
+    });
+    return true;
+  }
+
+  /** Storage is a convenience: when it fails the picture still works, and a notice says it will not be kept. */
+  private async keepUpload(work: (store: UploadStore) => Promise<void>): Promise<void> {
+    try {
+      const store = await this.deps.uploads?.();
+      if (store) await work(store);
+    } catch (e) {
+      sessionStore.getState().addNotice((e as Error).message);
+    }
   }
 
   /**
@@ -154,6 +190,7 @@ export class SessionController {
     if (heatmap.channels !== 1) throw new SessionInputError(`The heatmap "${name}" must have one channel, not ${heatmap.channels}.`);
     checkSameAspect(current.image, heatmap, name);
     await this.showImage({ ...current, heatmap, heatmapOrigin: 'user', heatmapReading: reading });
+    if (current.kind === 'upload') await this.keepUpload((store) => store.setHeatmap(current.id, heatmap, reading));
   }
 
   refreshPredictions(): Promise<void> {
@@ -248,6 +285,8 @@ export class SessionController {
     return this.decode(await res.blob(), channels, url.slice(url.lastIndexOf('/') + 1));
   }
 }
+
+const UPLOAD_PREFIX = 'upload:';
 
 /** The one crop-and-resize path (METHOD §1) for the picture and its map. */
 export function modelInputFor(selection: ImageSelection, size: number): ModelInput {

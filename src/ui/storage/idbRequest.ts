@@ -28,6 +28,7 @@ export function openDatabase(
   version: number,
   upgrade: (db: IDBDatabase) => void,
   blockedMs = 3000,
+  what = 'results database',
 ): Promise<OpenOutcome> {
   return new Promise((resolve) => {
     let settled = false;
@@ -41,7 +42,7 @@ export function openDatabase(
     try {
       req = factory.open(name, version);
     } catch (e) {
-      finish({ problem: `IndexedDB refused to open the results database (${(e as Error).message}).` });
+      finish({ problem: `IndexedDB refused to open the ${what} (${(e as Error).message}).` });
       return;
     }
     req.onupgradeneeded = () => upgrade(req.result);
@@ -50,10 +51,10 @@ export function openDatabase(
       else finish({ db: req.result });
     };
     req.onerror = () =>
-      finish({ problem: `IndexedDB could not open the results database (${req.error?.message ?? 'unknown error'}).` });
+      finish({ problem: `IndexedDB could not open the ${what} (${req.error?.message ?? 'unknown error'}).` });
     req.onblocked = () =>
       setTimeout(
-        () => finish({ problem: 'Another AlignScope tab holds an older version of the results database open and blocks it.' }),
+        () => finish({ problem: `Another AlignScope tab holds an older version of the ${what} open and blocks it.` }),
         blockedMs,
       );
   });
