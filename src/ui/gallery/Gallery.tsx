@@ -58,7 +58,7 @@ export function Gallery() {
         />
         <FileDrop
           label="Add a heatmap"
-          hint="grayscale map for the current image"
+          hint="gray or colour-mapped (jet, viridis…), for the current image"
           accept="image/*"
           testId="heatmap-upload"
           onFiles={([f]) => void controller.uploadHeatmap(f)}

@@ -4,6 +4,7 @@ import { PROTOCOL_IDS, PROTOCOL_LABELS, protocolAlignment, type ProtocolId } fro
 import { batchController } from '../batch/browserDeps';
 import { batchStore, useBatch } from '../state/batchStore';
 import { downloadBlob } from '../export/download';
+import { FileDrop } from '../gallery/FileDrop';
 import { pngBlob, svgBlob } from '../export/svgPicture';
 import { loadReferenceData, type ReferenceData } from './referenceData';
 import { describePoint, renderScatter, resetScatterZoom } from './renderScatter';
@@ -45,17 +46,19 @@ function ImportControl() {
   const imports = useBatch((s) => s.imports);
   return (
     <div className="scatter-import">
-      <label className="field">
-        <span>Import a per-model CSV (model,pt,aa,pt_sem,aa_sem) measured under</span>
+      <label className="field import-protocol">
+        <span>Protocol of the CSV to import</span>
         <select value={protocol} onChange={(e) => setProtocol(e.target.value as ProtocolId)} aria-label="Protocol of the imported CSV">
           {PROTOCOL_IDS.map((p) => <option key={p} value={p}>{PROTOCOL_LABELS[p]}</option>)}
         </select>
-        <input type="file" accept=".csv,text/csv" data-testid="import-csv" onChange={async (e) => {
-          const f = e.target.files?.[0];
-          if (f) batchController().importCsv(await f.text(), f.name, protocol);
-          e.target.value = '';
-        }} />
       </label>
+      <FileDrop
+        label="Import a per-model CSV"
+        hint="columns model, pt, aa, pt_sem, aa_sem · click or drop"
+        accept=".csv,text/csv"
+        testId="import-csv"
+        onFiles={async ([f]) => batchController().importCsv(await f.text(), f.name, protocol)}
+      />
       {imports.map((t) => (
         <span key={t.id} className="chip">{t.fileName} · {t.rows.length} models
           <button type="button" aria-label={`Remove ${t.fileName}`} onClick={() => batchStore.getState().removeImport(t.id)}>×</button>
