@@ -13,7 +13,9 @@ import { shownIndex } from './runContext';
 
 function fileStem(): string {
   const s = runStore.getState();
-  return safeName(`alignscope-${s.definition.imageId ?? 'image'}-${s.definition.modelId ?? 'model'}-${s.definition.attack}`);
+  // A model loaded from a URL is named by its file, not the whole address.
+  const model = (s.definition.modelId ?? 'model').split('#')[0].split('/').pop() || 'model';
+  return safeName(`alignscope-${s.definition.imageId ?? 'image'}-${model}-${s.definition.attack}`);
 }
 
 /** δ to export: the best adversarial once the run has one, else the shown step's. */

@@ -1,49 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { NORMALIZATION_NAMES, normalizationPreset, type NormalizationName } from '../../core/models/normalizations';
-import type { ModelOverrides } from '../../worker/protocol';
+import { NORMALIZATION_NAMES } from '../../core/models/normalizations';
+import { EMPTY_FIELDS, toOverrides, type OverrideFields } from './modelOverrides';
 import { useController } from '../state/sessionContext';
 import { FileDrop } from '../gallery/FileDrop';
 
 const ACCEPT = '.json,.bin,.tflite,.h5,.hdf5,.keras,.onnx,application/json,application/octet-stream';
 
-/** Form state: empty strings mean "detect from the file". */
-export interface OverrideFields {
-  normalization: NormalizationName | '';
-  inputSize: string;
-  classes: '' | '1000' | '1001';
-  logitsLayer: string;
-  timmName: string;
-}
-
-/** Turns the form into what the worker needs; only the fields the user filled in are stated. */
-export function toOverrides(f: OverrideFields): ModelOverrides {
-  const o: ModelOverrides = {};
-  if (f.normalization) {
-    o.normalization = normalizationPreset(f.normalization);
-    o.normalizationName = f.normalization;
-  }
-  const size = Number(f.inputSize);
-  if (f.inputSize.trim() && Number.isInteger(size) && size > 0) o.inputSize = size;
-  if (f.classes) {
-    o.numOutputs = Number(f.classes);
-    o.classOffset = f.classes === '1001' ? 1 : 0;
-  }
-  if (f.logitsLayer.trim()) o.logitsLayer = f.logitsLayer.trim();
-  if (f.timmName.trim()) o.timmName = f.timmName.trim();
-  return o;
-}
-
-const EMPTY: OverrideFields = { normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '' };
-
 /** A model from a URL or from files (model.json + weights, .tflite, .h5, .onnx), with what the file cannot say. */
 export function CustomModelForm() {
   const controller = useController();
-  const [fields, setFields] = useState<OverrideFields>(EMPTY);
+  const [fields, setFields] = useState<OverrideFields>(EMPTY_FIELDS);
   const [url, setUrl] = useState('');
   const set = <K extends keyof OverrideFields>(key: K, value: OverrideFields[K]) => setFields((f) => ({ ...f, [key]: value }));
   const submitUrl = (e: FormEvent) => {
     e.preventDefault();
-    if (url.trim()) void controller.loadModelFromUrl(url.trim(), toOverrides(fields));
+    if (url.trim()) void controller.loadModelFromUrl(url.trim(), fields);
   };
   return (
     <details className="custom-model">

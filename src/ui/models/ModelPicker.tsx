@@ -24,6 +24,8 @@ export function ModelPicker() {
   const modelId = useSession((s) => s.modelId);
   const info = useSession((s) => s.modelInfo);
   const loading = useSession((s) => s.modelLoading);
+  // A model of one's own (files, or a URL whose id is the URL) is not one of the options.
+  const catalogueId = modelId && CATALOGUE.some((m) => m.id === modelId) ? modelId : null;
   return (
     <section
       className="panel models"
@@ -36,11 +38,11 @@ export function ModelPicker() {
         <span>Catalogue</span>
         <select
           data-testid="model-select"
-          value={modelId ?? ''}
+          value={catalogueId ?? ''}
           disabled={Boolean(loading)}
           onChange={(e) => e.target.value && void controller.selectCatalogueModel(e.target.value)}
         >
-          {!modelId && <option value="">{info ? `${info.name} (your own)` : 'choose a model'}</option>}
+          {!catalogueId && <option value="">{info ? `${info.name} (your own)` : 'choose a model'}</option>}
           {families.map(([family, models]) => (
             <optgroup key={family} label={family}>
               {models.map((m) => (

@@ -4,7 +4,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openUploadStore, type UploadStore } from '../storage/uploadStore';
 import { useBackend } from '../../test/backend';
 import { decodeImageBytes } from '../../test/images';
-import { closeChannels, connect } from '../../worker/testing';
+import { closeChannels, connect, toyClassifier } from '../../worker/testing';
+import type { ModelSource } from '../../worker/protocol';
+import { EMPTY_FIELDS, urlModelId } from '../models/modelOverrides';
 import { SessionController, type SampleRef } from './sessionController';
 import { sessionStore } from './sessionStore';
 
@@ -40,8 +42,8 @@ const fakeFetch: typeof fetch = async (input) => {
   return bytes ? new Response(bytes as BlobPart, { headers: { 'content-type': 'image/png' } }) : new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
 };
 
-function setup(uploads?: () => Promise<UploadStore>) {
-  const { client } = connect({}, SIZE);
+function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof connect>[0] = {}) {
+  const { client } = connect(hostDeps, SIZE);
   const urls: Record<string, string | null>[] = [];
   const controller = new SessionController({
     client,
@@ -185,6 +187,38 @@ describe('SessionController', () => {
     expect(s.error).toBeNull();
     expect(s.image?.id).toBe('upload:red.png');
     expect(s.notices).toContain('This browser gives AlignScope no IndexedDB, so uploaded pictures are not kept across reloads.');
+  });
+
+  it('a model from a URL goes into the address with what the user stated, and that address loads it again', async () => {
+    const sources: ModelSource[] = [];
+    const loadClassifier = async (source: ModelSource) => {
+      sources.push(source);
+      return toyClassifier(source.kind === 'catalogue' ? source.id : 'from-url', 1, SIZE);
+    };
+    const first = setup(undefined, { loadClassifier });
+    await first.controller.start({});
+    const fields = { ...EMPTY_FIELDS, normalization: 'ImageNet mean/std', classes: '1001' } as const;
+    await first.controller.loadModelFromUrl('https://models.example/net/model.onnx', fields);
+    const id = urlModelId('https://models.example/net/model.onnx', fields);
+    expect(sessionStore.getState().modelId).toBe(id);
+    expect(first.urls[first.urls.length - 1]).toEqual({ model: id });
+
+    sessionStore.getState().reset();
+    sources.length = 0;
+    await setup(undefined, { loadClassifier }).controller.start({ model: id });
+    expect(sources).toEqual([
+      {
+        kind: 'url',
+        url: 'https://models.example/net/model.onnx',
+        overrides: {
+          normalization: { scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+          normalizationName: 'ImageNet mean/std',
+          numOutputs: 1001,
+          classOffset: 1,
+        },
+      },
+    ]);
+    expect(sessionStore.getState().modelId).toBe(id);
   });
 
   it('a model that fails to load leaves the previous one working; switching models changes the predictions', async () => {

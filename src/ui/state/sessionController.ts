@@ -13,6 +13,7 @@ import { sessionStore, type ImageSelection, type ModelInput } from './sessionSto
 import type { StartParams } from '../urlParams';
 import type { GallerySample } from '../../core/samples/gallery';
 import type { UploadStore } from '../storage/uploadStore';
+import { parseUrlModelId, toOverrides, urlModelId, type OverrideFields } from '../models/modelOverrides';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */
 export type SampleRef = Pick<GallerySample, 'id' | 'name' | 'kind' | 'imageUrl' | 'heatmapUrl' | 'label'>;
@@ -76,7 +77,9 @@ export class SessionController {
     // Three steps, so a model that cannot load still leaves the picture on screen (and vice versa).
     void this.enqueue(async () => sessionStore.getState().setStatus(await this.deps.client.init(params.backend)));
     void this.enqueue(async () => {
-      if (sessionStore.getState().status) await this.loadModel({ kind: 'catalogue', id: modelId }, modelId);
+      if (!sessionStore.getState().status) return;
+      const fromUrl = parseUrlModelId(modelId);
+      await this.loadModel(fromUrl ? { kind: 'url', url: fromUrl.url, overrides: toOverrides(fromUrl.fields) } : { kind: 'catalogue', id: modelId }, modelId);
     });
     return this.enqueue(async () => {
       if (params.image?.startsWith(UPLOAD_PREFIX) && (await this.reopenUpload(params.image))) return;
@@ -105,8 +108,9 @@ export class SessionController {
     return this.enqueue(() => this.loadModel({ kind: 'catalogue', id }, id));
   }
 
-  loadModelFromUrl(url: string, overrides?: ModelOverrides): Promise<void> {
-    return this.enqueue(() => this.loadModel({ kind: 'url', url, overrides }, null));
+  /** A model from a URL; its id (the URL with the stated fields) goes into the address, so a link reloads it. */
+  loadModelFromUrl(url: string, fields: OverrideFields): Promise<void> {
+    return this.enqueue(() => this.loadModel({ kind: 'url', url, overrides: toOverrides(fields) }, urlModelId(url, fields)));
   }
 
   loadModelFromFiles(files: File[], overrides?: ModelOverrides): Promise<void> {
@@ -216,7 +220,8 @@ export class SessionController {
         sessionStore.getState().setModelLoading({ name, fraction }),
       );
       sessionStore.getState().setModel(info, modelId);
-      if (modelId) this.deps.writeUrl?.({ model: modelId });
+      // Files cannot be named in an address: a reload then opens the default model, not a stale one.
+      this.deps.writeUrl?.({ model: modelId });
     } finally {
       sessionStore.getState().setModelLoading(null);
     }
