@@ -53,3 +53,21 @@ test('a model from local files (model.json + weights) predicts like the catalogu
   await expect(app.error).toContainText('add the model.json');
   await expect(page.getByTestId('model-info')).toHaveAttribute('data-model-id', 'custom:model.json');
 });
+
+test('a model loaded from a URL goes into the address, so a reload opens it again', async ({ app, page, baseURL }) => {
+  await app.open({ image: 'coffee', backend: 'wasm', model: 'mobilenet_v1_0.75_224' });
+  await expect(app.top1Label).toHaveText('espresso', { timeout: SLOW });
+  const url = `${baseURL}/assets/models/mobilenet_v1_0.25_224/model.json`;
+  await page.getByText('Your own model').click();
+  await page.getByPlaceholder('https://…/model.json').fill(url);
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('model'), { timeout: SLOW }).toBe(url);
+  await expect(app.modelSelect).toHaveValue('');
+  const fromUrl = await app.top1();
+
+  await page.reload();
+  await expect(app.top1Label).toHaveText(fromUrl.label, { timeout: SLOW });
+  expect((await app.top1()).prob).toBeCloseTo(fromUrl.prob, 3);
+  await expect(app.modelSelect).toHaveValue('');
+  expect(new URL(page.url()).searchParams.get('model')).toBe(url);
+});
