@@ -81,16 +81,16 @@ function writeOnnxModels() {
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
 function table(reports) {
-  const head = ['backend', 'model', 'input', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
+  const head = ['backend', 'model', 'input', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'kernels/grad naive:engine', 'grad rel. diff', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
   const rows = [];
   for (const r of reports) {
     if (r.fellBack || r.rows.length === 0) {
-      rows.push([r.requested, `unavailable: ${r.error ?? r.reasons.join(' ')}`.slice(0, 120), '', '', '', '', '', '', '', '']);
+      rows.push([r.requested, `unavailable: ${r.error ?? r.reasons.join(' ')}`.slice(0, 120), '', '', '', '', '', '', '', '', '', '']);
       continue;
     }
     for (const m of r.rows) {
       const naive = (v, digits) => (m.naiveApplies === false ? 'n/a' : fmt(v, digits));
-      rows.push([r.backend, m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
+      rows.push([r.backend, m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), m.naiveApplies === false ? `n/a:${fmt(m.engineGradKernels, 0)}` : `${fmt(m.naiveGradKernels, 0)}:${fmt(m.engineGradKernels, 0)}`, m.naiveApplies === false ? 'n/a' : m.gradRelDiff == null ? '—' : m.gradRelDiff.toExponential(1), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));

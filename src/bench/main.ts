@@ -3,7 +3,7 @@ import { initBackend, type BackendName } from '../core/backends/initBackend';
 import { createAttack } from '../core/attacks/createAttack';
 import { defaultConfig } from '../core/attacks/defaults';
 import { openBenchModels, resolveModelIds } from './benchModels';
-import { inputGradient, medianMs } from './measure';
+import { gradientRelDiff, inputGradient, kernelCount, medianMs } from './measure';
 
 /** One row of the benchmark table: a model on the backend this page runs. */
 export interface BenchRow {
@@ -17,6 +17,11 @@ export interface BenchRow {
   engineGradMs: number | null;
   /** naive / engine. */
   ratio: number | null;
+  /** Kernels launched by one input gradient. */
+  naiveGradKernels: number | null;
+  engineGradKernels: number | null;
+  /** max |engine gradient − naive gradient| / max |naive gradient|: the engine computes the same thing. */
+  gradRelDiff: number | null;
   fmnStepsPerS: number | null;
   /** Live tensors held while an FMN run is open after `steps` steps, and left after dispose. */
   liveTensorsDuringRun: number | null;
@@ -45,6 +50,8 @@ const requested = (params.get('backend') ?? 'webgpu') as BackendName;
 const reps = Number(params.get('reps') ?? 1);
 const steps = Number(params.get('steps') ?? 5);
 const modelIds = resolveModelIds(params.get('models'));
+// check=only: just compare the engine's gradient with the naive one (a browser test of the engine on a backend).
+const checkOnly = params.get('check') === 'only';
 
 async function attempt<T>(notes: string[], what: string, f: () => Promise<T>): Promise<T | null> {
   try {
@@ -65,6 +72,9 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
     naiveApplies: true,
     engineGradMs: null,
     ratio: null,
+    naiveGradKernels: null,
+    engineGradKernels: null,
+    gradRelDiff: null,
     fmnStepsPerS: null,
     liveTensorsDuringRun: null,
     leakedTensorsAfterRun: null,
@@ -79,10 +89,19 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
   row.naiveApplies = naive !== null;
   const x = tf.randomUniform([1, info.inputSize, info.inputSize, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 
+  if (naive) row.gradRelDiff = await attempt(notes, 'gradient check', () => gradientRelDiff(engine.logits, naive.logits, x));
+  if (checkOnly) {
+    naive?.dispose();
+    x.dispose();
+    engine.dispose();
+    return row;
+  }
   row.forwardMs = await attempt(notes, 'forward', () => medianMs(reps, () => engine.logits(x)));
   row.engineGradMs = await attempt(notes, 'engine gradient', () => medianMs(reps, () => inputGradient(engine.logits, x)));
+  row.engineGradKernels = await attempt(notes, 'engine kernels', () => kernelCount(() => inputGradient(engine.logits, x)));
   if (naive) {
     row.naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
+    row.naiveGradKernels = await attempt(notes, 'naive kernels', () => kernelCount(() => inputGradient(naive.logits, x)));
     if (row.naiveGradMs !== null && row.engineGradMs !== null) row.ratio = row.naiveGradMs / row.engineGradMs;
     naive.dispose();
   }
