@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from './errors';
+import { reluWithMaskGradient } from './reluMask';
 
 type Activation = (x: tf.Tensor) => tf.Tensor;
 
-// Same formulas as tfjs-layers' activations, so outputs match the layers model exactly.
+// Same formulas as tfjs-layers' activations, so outputs match the layers model exactly; ReLUs
+// take their gradient from one mask kernel (reluMask.ts).
 const ACTIVATIONS: Record<string, Activation> = {
   linear: (x) => x,
-  relu: (x) => tf.relu(x),
-  relu6: (x) => tf.relu6(x),
+  relu: reluWithMaskGradient('relu'),
+  relu6: reluWithMaskGradient('relu6'),
   sigmoid: (x) => tf.sigmoid(x),
   tanh: (x) => tf.tanh(x),
   swish: (x) => tf.mul(tf.sigmoid(x), x),

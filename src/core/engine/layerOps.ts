@@ -3,6 +3,10 @@ import { activationFn } from './activations';
 import { EngineError } from './errors';
 import { fusedWithForwardConvGradient, isFusableActivation } from './fusedConv';
 import { batchNormAffine, findWeight, requireWeight } from './layerWeights';
+import { reluWithMaskGradient } from './reluMask';
+
+const maskedRelu = reluWithMaskGradient('relu');
+const maskedRelu6 = reluWithMaskGradient('relu6');
 
 type Layer = tf.layers.Layer;
 type Config = Record<string, unknown>;
@@ -203,7 +207,7 @@ const relu: Compiler = (_layer, cfg) => {
   const max = cfg.maxValue as number | null | undefined;
   return {
     weights: [],
-    run: ([x]) => (max == null ? tf.relu(x) : max === 6 ? tf.relu6(x) : tf.minimum(tf.relu(x), max)),
+    run: ([x]) => (max == null ? maskedRelu(x) : max === 6 ? maskedRelu6(x) : tf.minimum(tf.relu(x), max)),
   };
 };
 

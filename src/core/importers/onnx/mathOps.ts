@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { reluWithMaskGradient } from '../../engine/reluMask';
 import {
   attrFloat,
   attrInt,
@@ -49,6 +50,9 @@ function clip(c: OpContext): (x: tf.Tensor) => tf.Tensor {
   };
   const lo = bound(1, 'min', -Infinity);
   const hi = bound(2, 'max', Infinity);
+  // ReLU6 as torchvision exports it: one mask kernel for its gradient on WebGPU (it differs from
+  // clamp's only at x = 0 and x = 6 exactly).
+  if (lo === 0 && hi === 6) return reluWithMaskGradient('relu6');
   // tf.clipByValue passes the gradient where lo ≤ x ≤ hi, as PyTorch's clamp does.
   return (x) => tf.clipByValue(x, lo, hi);
 }
@@ -234,7 +238,7 @@ export const mathOps: Record<string, KernelCompiler> = {
   Min: variadic(tf.minimum),
   Sum: variadic(tf.add),
   Mean: variadic(tf.add, true),
-  Relu: unary(tf.relu),
+  Relu: unary(reluWithMaskGradient('relu')),
   Sigmoid: unary(tf.sigmoid),
   Tanh: unary(tf.tanh),
   Sqrt: unary(tf.sqrt),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { reluWithMaskGradient } from '../../engine/reluMask';
 import type { TfliteOperator } from './reader';
 import type { CompileContext } from './kernelTypes';
 import { ActivationFunctionType } from './schema_generated';
@@ -13,9 +14,9 @@ export function fusedActivation(
     case ActivationFunctionType.NONE:
       return (x) => x;
     case ActivationFunctionType.RELU:
-      return (x) => tf.relu(x);
+      return reluWithMaskGradient('relu');
     case ActivationFunctionType.RELU6:
-      return (x) => tf.relu6(x);
+      return reluWithMaskGradient('relu6');
     case ActivationFunctionType.RELU_N1_TO_1:
       return (x) => tf.clipByValue(x, -1, 1);
     case ActivationFunctionType.TANH:

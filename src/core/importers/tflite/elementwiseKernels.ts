@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { reluWithMaskGradient } from '../../engine/reluMask';
 import { fusedActivation } from './activation';
 import type { KernelCompiler } from './kernelTypes';
 import { AddOptions, MulOptions, SoftmaxOptions } from './schema_generated';
@@ -34,8 +35,8 @@ function hardSwish(x: tf.Tensor): tf.Tensor {
 export const elementwiseKernels = {
   ADD: binary(tf.add, AddOptions),
   MUL: binary(tf.mul, MulOptions),
-  RELU: unary(tf.relu),
-  RELU6: unary(tf.relu6),
+  RELU: unary(reluWithMaskGradient('relu')),
+  RELU6: unary(reluWithMaskGradient('relu6')),
   LOGISTIC: unary(tf.sigmoid),
   HARD_SWISH: unary(hardSwish),
   SOFTMAX: softmax,
