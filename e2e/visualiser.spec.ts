@@ -54,7 +54,8 @@ test.describe('attack visualiser', () => {
     await page.getByTestId('timeline-scrub').fill('0');
     await expect(pos).toHaveText(`step 0 / ${steps}`);
     expect(before).not.toBe(`step 0 / ${steps}`);
-    expect(await page.locator('[data-testid="chart-l2"] line.cursor').getAttribute('x1')).not.toBe(cursorBefore);
+    // The charts redraw on the next frame: wait for the cursor to move rather than read it at once.
+    await expect(page.locator('[data-testid="chart-l2"] line.cursor')).not.toHaveAttribute('x1', cursorBefore!);
     // Replay from the first step to the end.
     await page.getByTestId('timeline-play').click();
     await expect(pos).toHaveText(`step ${steps} / ${steps}`, { timeout: 20_000 });

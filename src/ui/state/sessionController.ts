@@ -12,7 +12,7 @@ import type { BackendName, ModelOverrides, ModelSource } from '../../worker/prot
 import { sessionStore, type ImageSelection, type ModelInput } from './sessionStore';
 import type { StartParams } from '../urlParams';
 import type { GallerySample } from '../../core/samples/gallery';
-import type { UploadStore } from '../storage/uploadStore';
+import type { StoredUpload, UploadStore } from '../storage/uploadStore';
 import { parseUrlModelId, toOverrides, urlModelId, type OverrideFields } from '../models/modelOverrides';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */
@@ -135,7 +135,7 @@ export class SessionController {
 
   /** Shows an upload kept from an earlier visit; false when this browser does not hold it. */
   private async reopenUpload(id: string): Promise<boolean> {
-    let stored;
+    let stored: StoredUpload | null | undefined;
     try {
       stored = await (await this.deps.uploads?.())?.load(id);
     } catch {
