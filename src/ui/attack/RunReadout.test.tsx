@@ -70,4 +70,33 @@ describe('run readout and timeline', () => {
     act(() => runStore.getState().showStep(1));
     expect(text(el, 'alignment')).toBe((0.25 / 0.65753).toFixed(3));
   });
+
+  it('the timeline answers space, arrows, Home and End while nothing else has the focus', () => {
+    const s = runStore.getState();
+    s.restore({
+      definition: s.definition, status: 'done', config: null, environment: null, result: null, resultAlignment: null,
+      startedAt: null, finishedAt: null, rate: 0, error: null,
+      inputs: { size: 1, clean: new Float32Array(3), humanMap: null, humanMapSource: 'none', cleanTop5: [], label: 3, labelName: String },
+      steps: [step(0, false, null), step(1, true, 0.25), step(2, true, 0.5)],
+    });
+    const el = render(<Timeline />);
+    const key = (k: string) => act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: k, cancelable: true })));
+    key('Home');
+    expect(text(el, 'timeline-step')).toBe('step 0 / 2');
+    key('ArrowRight');
+    expect(text(el, 'timeline-step')).toBe('step 1 / 2');
+    key('End');
+    key('ArrowRight');
+    expect(text(el, 'timeline-step')).toBe('step 2 / 2');
+    key('ArrowLeft');
+    expect(text(el, 'timeline-step')).toBe('step 1 / 2');
+    key(' ');
+    expect(runStore.getState().playing).toBe(true);
+    key(' ');
+    expect(runStore.getState().playing).toBe(false);
+    // A focused control keeps its keys: the speed menu's arrows are its own.
+    (el.querySelector('select') as HTMLSelectElement).focus();
+    key('Home');
+    expect(text(el, 'timeline-step')).toBe('step 1 / 2');
+  });
 });

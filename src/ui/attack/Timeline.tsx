@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { runStore, useRun } from '../state/runStore';
 
 /**
@@ -7,6 +7,49 @@ import { runStore, useRun } from '../state/runStore';
  */
 
 const SPEEDS = [1, 2, 5, 10, 20, 50];
+
+/**
+ * Space plays or pauses, ← and → step, Home and End jump: for demos, where the presenter is not at
+ * the mouse. Only while nothing else has the focus (a focused control keeps its own keys) and the
+ * timeline is on screen.
+ */
+function replayKey(e: KeyboardEvent, group: HTMLElement | null): void {
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !group || group.closest('[hidden]')) return;
+  const focus = document.activeElement;
+  if (focus && focus !== document.body && focus !== group) return;
+  const s = runStore.getState();
+  const n = s.steps.length;
+  if (n === 0) return;
+  const at = s.shownStep ?? n - 1;
+  const go = (i: number) => {
+    s.setPlaying(false);
+    s.showStep(Math.min(n - 1, Math.max(0, i)));
+  };
+  switch (e.key) {
+    case ' ':
+      if (s.playing) s.setPlaying(false);
+      else if (n > 1) {
+        if (at >= n - 1) s.showStep(0);
+        s.setPlaying(true);
+      }
+      break;
+    case 'ArrowLeft':
+      go(at - 1);
+      break;
+    case 'ArrowRight':
+      go(at + 1);
+      break;
+    case 'Home':
+      go(0);
+      break;
+    case 'End':
+      go(n - 1);
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+}
 
 export function Timeline() {
   const count = useRun((s) => s.steps.length);
@@ -19,6 +62,7 @@ export function Timeline() {
   const stepNumber = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.step ?? 0);
   const total = useRun((s) => s.steps[0]?.totalSteps ?? 0);
   const following = shown === null;
+  const group = useRef<HTMLDivElement>(null);
   // A run opened from a run JSON has δ for its best step only.
   const numbersOnly = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.delta === null);
 
@@ -33,6 +77,12 @@ export function Timeline() {
     return () => clearInterval(timer);
   }, [playing, speed]);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => replayKey(e, group.current);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const { showStep, setPlaying, setSpeed } = runStore.getState();
   const play = () => {
     // Replaying from the end starts over.
@@ -41,7 +91,14 @@ export function Timeline() {
   };
 
   return (
-    <div className="timeline" role="group" aria-label="Timeline of the attack steps">
+    <div
+      ref={group}
+      className="timeline"
+      role="group"
+      aria-label="Timeline of the attack steps"
+      aria-keyshortcuts="Space ArrowLeft ArrowRight Home End"
+      title="Keys: space plays or pauses, ← → step, Home End jump"
+    >
       {playing ? (
         <button type="button" onClick={() => setPlaying(false)} aria-label="Pause the replay" data-testid="timeline-pause">
           ❚❚
