@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_FIELDS, parseUrlModelId, toOverrides, urlModelId } from './modelOverrides';
 
-const empty = { normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '' } as const;
-
 describe('toOverrides', () => {
   it('states nothing when the form is empty, so the file decides', () => {
-    expect(toOverrides({ ...empty })).toEqual({});
+    expect(toOverrides({ ...EMPTY_FIELDS })).toEqual({});
   });
 
   it('turns filled fields into model settings: 1001 classes means a background class at index 0', () => {
@@ -23,8 +21,8 @@ describe('toOverrides', () => {
   });
 
   it('ignores an input size that is not a positive whole number', () => {
-    expect(toOverrides({ ...empty, inputSize: '22.5' })).toEqual({});
-    expect(toOverrides({ ...empty, inputSize: '-3' })).toEqual({});
+    expect(toOverrides({ ...EMPTY_FIELDS, inputSize: '22.5' })).toEqual({});
+    expect(toOverrides({ ...EMPTY_FIELDS, inputSize: '-3' })).toEqual({});
   });
 });
 
