@@ -17,10 +17,17 @@ worker.addEventListener('error', (e) =>
   sessionStore.getState().showError(`The computation worker failed${e.message ? `: ${e.message}` : ''}. Reload the page to restart it.`, 'internal'),
 );
 let uploads: Promise<UploadStore> | null = null;
+/** The upload store, opened on first use; after a failure the next use tries again (another tab may have let go of it). */
+function uploadStore(): Promise<UploadStore> {
+  uploads ??= openUploadStore().catch((e: unknown) => {
+    uploads = null;
+    throw e;
+  });
+  return uploads;
+}
 const controller = new SessionController({
   client,
-  // Opened on first use; a failure is retried next time (another tab may have let go of it).
-  uploads: () => (uploads ??= openUploadStore().catch((e) => ((uploads = null), Promise.reject(e)))),
+  uploads: uploadStore,
   samples: () => loadSamples(),
   defaultModelId: CATALOGUE[0].id,
   writeUrl: (update) => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../core/backends/initBackend';
 import { createAttack } from '../core/attacks/createAttack';
 import { defaultConfig } from '../core/attacks/defaults';
+import type { Classifier } from '../core/models/types';
 import { openBenchModels, resolveModelIds } from './benchModels';
 import { gradientRelDiff, inputGradient, kernelCount, medianMs } from './measure';
 
@@ -90,12 +91,16 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
   const x = tf.randomUniform([1, info.inputSize, info.inputSize, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 
   if (naive) row.gradRelDiff = await attempt(notes, 'gradient check', () => gradientRelDiff(engine.logits, naive.logits, x));
-  if (checkOnly) {
-    naive?.dispose();
-    x.dispose();
-    engine.dispose();
-    return row;
-  }
+  if (!checkOnly) await measure(row, engine, naive, x);
+  naive?.dispose();
+  x.dispose();
+  engine.dispose();
+  return row;
+}
+
+/** Timings, kernel counts and an FMN run: everything but the gradient check. */
+async function measure(row: BenchRow, engine: Classifier, naive: Classifier | null, x: tf.Tensor4D): Promise<void> {
+  const { notes } = row;
   row.forwardMs = await attempt(notes, 'forward', () => medianMs(reps, () => engine.logits(x)));
   row.engineGradMs = await attempt(notes, 'engine gradient', () => medianMs(reps, () => inputGradient(engine.logits, x)));
   row.engineGradKernels = await attempt(notes, 'engine kernels', () => kernelCount(() => inputGradient(engine.logits, x)));
@@ -103,7 +108,6 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
     row.naiveGradMs = await attempt(notes, 'naive gradient', () => medianMs(reps, () => inputGradient(naive.logits, x)));
     row.naiveGradKernels = await attempt(notes, 'naive kernels', () => kernelCount(() => inputGradient(naive.logits, x)));
     if (row.naiveGradMs !== null && row.engineGradMs !== null) row.ratio = row.naiveGradMs / row.engineGradMs;
-    naive.dispose();
   }
 
   await attempt(notes, 'FMN', async () => {
@@ -118,9 +122,6 @@ async function benchModel(id: string, onRow: (row: BenchRow) => void): Promise<B
     run.dispose();
     row.leakedTensorsAfterRun = tf.memory().numTensors - before;
   });
-  x.dispose();
-  engine.dispose();
-  return row;
 }
 
 async function main(): Promise<BenchReport> {

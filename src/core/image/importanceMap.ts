@@ -55,8 +55,14 @@ export function colourMapLut(name: ColourMapName): Float32Array {
   return lut;
 }
 
-/** Index of the LUT entry nearest to the colour, and the squared distance to it. */
-function nearest(lut: Float32Array, r: number, g: number, b: number): [number, number] {
+/** The 8-bit RGB of pixel i as one number, 0xRRGGBB: colours are counted and looked up by it. */
+function packedAt(rgba: ArrayLike<number>, i: number): number {
+  return (rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2];
+}
+
+/** Index of the LUT entry nearest to the packed colour, and the squared distance to it. */
+function nearest(lut: Float32Array, c: number): [number, number] {
+  const [r, g, b] = [c >> 16, (c >> 8) & 255, c & 255];
   let best = 0;
   let bestD = Infinity;
   for (let i = 0; i < 256; i++) {
@@ -83,7 +89,7 @@ function chooseReading(colours: number[], counts: Map<number, number>): MapReadi
     for (let i = 0; i < colours.length; i += stride) {
       const c = colours[i];
       const w = counts.get(c)!;
-      sum += w * nearest(lut, c >> 16, (c >> 8) & 255, c & 255)[1];
+      sum += w * nearest(lut, c)[1];
       weight += w;
     }
     const rms = Math.sqrt(sum / weight);
@@ -122,7 +128,7 @@ export function importanceFromRgba(rgba: ArrayLike<number>, width: number, heigh
   }
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const c = (rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2];
+    const c = packedAt(rgba, i);
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   const colours = [...counts.keys()];
@@ -130,12 +136,12 @@ export function importanceFromRgba(rgba: ArrayLike<number>, width: number, heigh
   const valueOf = new Map<number, number>();
   if (reading.kind === 'colour-map') {
     const lut = colourMapLut(reading.name);
-    for (const c of colours) valueOf.set(c, nearest(lut, c >> 16, (c >> 8) & 255, c & 255)[0] / 255);
+    for (const c of colours) valueOf.set(c, nearest(lut, c)[0] / 255);
   } else {
     // Rec. 709 luma: for a picture that follows no known map, brightness is the likeliest intent.
     for (const c of colours) valueOf.set(c, (0.2126 * (c >> 16) + 0.7152 * ((c >> 8) & 255) + 0.0722 * (c & 255)) / 255);
   }
-  for (let i = 0; i < n; i++) data[i] = valueOf.get((rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2])!;
+  for (let i = 0; i < n; i++) data[i] = valueOf.get(packedAt(rgba, i))!;
   return { map: createImage(width, height, 1, data), reading };
 }
 

@@ -8,6 +8,15 @@ import { runStore, useRun } from '../state/runStore';
 
 const SPEEDS = [1, 2, 5, 10, 20, 50];
 
+/** Plays the recorded steps; from the end it starts over. */
+function startReplay(): void {
+  const s = runStore.getState();
+  const n = s.steps.length;
+  if (n < 2) return;
+  if ((s.shownStep ?? n - 1) >= n - 1) s.showStep(0);
+  s.setPlaying(true);
+}
+
 /**
  * Space plays or pauses, ← and → step, Home and End jump: for demos, where the presenter is not at
  * the mouse. Only while nothing else has the focus (a focused control keeps its own keys) and the
@@ -28,10 +37,7 @@ function replayKey(e: KeyboardEvent, group: HTMLElement | null): void {
   switch (e.key) {
     case ' ':
       if (s.playing) s.setPlaying(false);
-      else if (n > 1) {
-        if (at >= n - 1) s.showStep(0);
-        s.setPlaying(true);
-      }
+      else startReplay();
       break;
     case 'ArrowLeft':
       go(at - 1);
@@ -84,11 +90,6 @@ export function Timeline() {
   }, []);
 
   const { showStep, setPlaying, setSpeed } = runStore.getState();
-  const play = () => {
-    // Replaying from the end starts over.
-    if (current >= count - 1) showStep(0);
-    setPlaying(true);
-  };
 
   return (
     <div
@@ -104,7 +105,7 @@ export function Timeline() {
           ❚❚
         </button>
       ) : (
-        <button type="button" onClick={play} disabled={count < 2} aria-label="Play the steps" data-testid="timeline-play">
+        <button type="button" onClick={startReplay} disabled={count < 2} aria-label="Play the steps" data-testid="timeline-play">
           ▶
         </button>
       )}

@@ -3,7 +3,7 @@ import { runDefinitionToSearch, type BackendChoice, type RunDefinition } from '.
 
 export interface SessionPicks {
   imageId: string | null;
-  /** Catalogue id; null with `ownModel` when the model came from the user's files or URL. */
+  /** Catalogue id or URL model id (the link carries both); null with `ownModel` for model files. */
   modelId: string | null;
   ownModel: boolean;
   forcedBackend: BackendChoice | null;

@@ -46,7 +46,7 @@ function ImportControl() {
   const imports = useBatch((s) => s.imports);
   return (
     <div className="scatter-import">
-      <label className="field import-protocol">
+      <label className="field">
         <span>Protocol of the CSV to import</span>
         <select value={protocol} onChange={(e) => setProtocol(e.target.value as ProtocolId)} aria-label="Protocol of the imported CSV">
           {PROTOCOL_IDS.map((p) => <option key={p} value={p}>{PROTOCOL_LABELS[p]}</option>)}
