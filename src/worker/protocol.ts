@@ -18,7 +18,8 @@ export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 export type ModelOverrides = Partial<
   Pick<
     ModelInfo,
-    'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
+    | 'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
+    | 'interpolation' | 'cropPct'
   >
 >;
 

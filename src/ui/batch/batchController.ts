@@ -3,6 +3,7 @@
  * step with it (this tab's writes and other tabs' alike), runs and resumes batches, imports and
  * exports CSV. One batch runs per tab; a Web Lock per batch keeps two tabs from running the same one.
  */
+import type { CropResizeOptions } from '../../core/image/resize';
 import { aggregateByModel } from '../../core/results/aggregate';
 import { newBatchId, remainingJobs, type BatchPlan } from '../../core/results/batchPlan';
 import { recordsToCsv, summariesToCsv } from '../../core/results/exportCsv';
@@ -23,7 +24,7 @@ export interface BatchControllerDeps {
   openStore(): Promise<ResultsStore>;
   /** A worker of the batch's own, so the interactive views keep their model and image. */
   createWorker(): Promise<BatchWorkerHandle>;
-  loadSample(imageId: string, size: number): Promise<BatchSample>;
+  loadSample(imageId: string, size: number, crop?: CropResizeOptions): Promise<BatchSample>;
   /** navigator.locks where the browser has it. */
   locks?: LockManager | null;
 }

@@ -3,6 +3,8 @@ import type { AttackConfig, RunResult } from '../../core/attacks/types';
 import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { FloatImage } from '../../core/image/types';
 import type { ModelInfo } from '../../core/models/types';
+import type { CropResizeOptions } from '../../core/image/resize';
+import { cropOptionsOf } from '../../core/models/preprocessing';
 import { estimateRemainingMs, recordId, remainingJobs, type BatchJob, type BatchPlan } from '../../core/results/batchPlan';
 import { readoutClass } from '../../core/attacks/readoutGroups';
 import { modelFamily } from '../../core/results/taxonomy';
@@ -50,7 +52,8 @@ export interface BatchSample {
 
 export interface BatchDeps {
   worker: BatchWorker;
-  loadSample(imageId: string, size: number): Promise<BatchSample>;
+  /** `crop`: the model's interpolation and crop_pct, for cropResize. */
+  loadSample(imageId: string, size: number, crop?: CropResizeOptions): Promise<BatchSample>;
   store: Pick<ResultsStore, 'putResult' | 'listResults' | 'putBatch'>;
   /** The backend the worker runs on, recorded with each result. */
   backend(): string;
@@ -122,7 +125,7 @@ export class BatchRunner {
   private async runJob(plan: BatchPlan, job: BatchJob, model: ModelInfo, started: number): Promise<ResultRecord | null> {
     const { worker } = this.deps;
     const size = model.inputSize;
-    const sample = await this.deps.loadSample(job.imageId, size);
+    const sample = await this.deps.loadSample(job.imageId, size, cropOptionsOf(model));
     // The worker takes ownership of transferred buffers: each message gets its own copy.
     const pixels = plan.protocol.startsWith('2025') ? minMaxScale(sample.pixels) : sample.pixels.slice();
     await worker.setImage(pixels, size, sample.heatmap?.data.slice(), job.imageId);

@@ -1,5 +1,5 @@
 /** The batch controller as the browser builds it: a worker of its own, samples over fetch, IndexedDB. */
-import { cropResize } from '../../core/image/resize';
+import { cropResize, type CropResizeOptions } from '../../core/image/resize';
 import { decodeImageFile } from '../../core/image/decode';
 import { loadSamples } from '../gallery/samples';
 import { sessionStore } from '../state/sessionStore';
@@ -21,16 +21,17 @@ async function fetchBlob(url: string, what: string): Promise<Blob> {
   return res.blob();
 }
 
-export async function loadSample(imageId: string, size: number): Promise<BatchSample> {
+/** `crop`: the model's interpolation and crop_pct (cropOptionsOf); defaults when absent. */
+export async function loadSample(imageId: string, size: number, crop?: CropResizeOptions): Promise<BatchSample> {
   const sample = (await loadSamples()).find((s) => s.id === imageId);
   if (!sample) throw new SampleLoadError(`There is no sample image "${imageId}" in the gallery.`);
   if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
   const image = await decodeImageFile(await fetchBlob(sample.imageUrl, `the image of "${imageId}"`), 3, sample.imageUrl);
   // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
   const heatmap = sample.heatmapUrl
-    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size)
+    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size, crop)
     : null;
-  return { pixels: cropResize(image, size).data, heatmap, label: sample.label };
+  return { pixels: cropResize(image, size, crop).data, heatmap, label: sample.label };
 }
 
 async function createWorker(): Promise<BatchWorkerHandle> {

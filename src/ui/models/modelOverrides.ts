@@ -1,5 +1,6 @@
 import { NORMALIZATION_NAMES, normalizationPreset, type NormalizationName } from '../../core/models/normalizations';
 import type { ModelOverrides } from '../../worker/protocol';
+import { INTERPOLATIONS, type Interpolation } from '../../core/image/resample';
 
 /** What the user states about a model of their own; empty strings mean "detect from the file". */
 export interface OverrideFields {
@@ -8,9 +9,15 @@ export interface OverrideFields {
   classes: '' | '1000' | '1001';
   logitsLayer: string;
   timmName: string;
+  /** Resampling filter; empty = from timm's table for a timm name, else bilinear. */
+  interpolation: Interpolation | '';
+  /** timm's crop_pct as typed; empty = from timm's table for a timm name, else 1. */
+  cropPct: string;
 }
 
-export const EMPTY_FIELDS: OverrideFields = { normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '' };
+export const EMPTY_FIELDS: OverrideFields = {
+  normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '', interpolation: '', cropPct: '',
+};
 
 /** Turns the form into what the worker needs; only the fields the user filled in are stated. */
 export function toOverrides(f: OverrideFields): ModelOverrides {
@@ -27,6 +34,9 @@ export function toOverrides(f: OverrideFields): ModelOverrides {
   }
   if (f.logitsLayer.trim()) o.logitsLayer = f.logitsLayer.trim();
   if (f.timmName.trim()) o.timmName = f.timmName.trim();
+  if (f.interpolation) o.interpolation = f.interpolation;
+  // Passed on even when it is not a number, so opening the model says what is wrong with it.
+  if (f.cropPct.trim()) o.cropPct = Number(f.cropPct.trim());
   return o;
 }
 
@@ -42,6 +52,8 @@ const KEYS: [keyof OverrideFields, string][] = [
   ['classes', 'classes'],
   ['logitsLayer', 'logits'],
   ['timmName', 'timm'],
+  ['interpolation', 'interp'],
+  ['cropPct', 'crop'],
 ];
 
 export function urlModelId(url: string, fields: OverrideFields): string {
@@ -66,5 +78,8 @@ export function parseUrlModelId(id: string): { url: string; fields: OverrideFiel
   fields.inputSize = q.get('size') ?? '';
   fields.logitsLayer = q.get('logits') ?? '';
   fields.timmName = q.get('timm') ?? '';
+  const interpolation = q.get('interp') ?? '';
+  if ((INTERPOLATIONS as readonly string[]).includes(interpolation)) fields.interpolation = interpolation as Interpolation;
+  fields.cropPct = q.get('crop') ?? '';
   return { url, fields };
 }
