@@ -78,10 +78,9 @@ export function ModelPicker() {
           <dt>Family</dt>
           <dd>{info.family}</dd>
           <dt>Input</dt>
-          <dd data-testid="model-preprocessing" title={preprocessingOf(info).source}>
+          <dd data-testid="model-preprocessing">
             {describePreprocessing(preprocessingOf(info))}
-            <br />
-            <small className="muted">{preprocessingOf(info).source}</small>
+            <small className="muted"> — {preprocessingOf(info).source}</small>
           </dd>
           <dt>Outputs</dt>
           <dd>
