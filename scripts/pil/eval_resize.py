@@ -1,4 +1,4 @@
-"""PIL reference for AlignScope's crop-and-resize (src/core/image/resize.test.pil.ts drives it).
+"""PIL reference for AlignScope's crop-and-resize (src/core/image/resize.pil.test.ts drives it).
 
 Reads a JSON list of cases on stdin, each {"source": {...}, "size", "interpolation", "crop_pct"}, and
 writes one JSON list: per case the source's 8-bit pixels and the model input as timm's eval transform
