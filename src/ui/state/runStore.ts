@@ -1,8 +1,8 @@
-import type { Preprocessing } from '../../core/models/preprocessing';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AttackConfig, DeltaImage, RunResult, StepReport, Top5Entry } from '../../core/attacks/types';
 import type { StepAlignment } from '../../core/metrics/stepAligner';
+import type { Preprocessing } from '../../core/models/preprocessing';
 import type { RunDefinition } from '../export/runDefinition';
 import { DEFAULT_RUN_DEFINITION } from '../export/runDefinition';
 
