@@ -60,14 +60,20 @@ test('a model loaded from a URL goes into the address, so a reload opens it agai
   const url = `${baseURL}/assets/models/mobilenet_v1_0.25_224/model.json`;
   await page.getByText('Your own model').click();
   await page.getByPlaceholder('https://…/model.json').fill(url);
+  // A timm name brings that model's eval preprocessing from timm's table (bicubic, crop_pct 0.875).
+  await page.getByPlaceholder('optional, joins the scatter').fill('mobilenetv2_100.ra_in1k');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
-  await expect.poll(() => new URL(page.url()).searchParams.get('model'), { timeout: SLOW }).toBe(url);
+  const id = `${url}#timm=mobilenetv2_100.ra_in1k`;
+  await expect.poll(() => new URL(page.url()).searchParams.get('model'), { timeout: SLOW }).toBe(id);
   await expect(app.modelSelect).toHaveValue('');
+  const preprocessing = '224×224 · bicubic · crop_pct 0.875 · [-1,1] (assumed) — timm results table, row mobilenetv2_100.ra_in1k at 224 px';
+  await expect(page.getByTestId('model-preprocessing')).toHaveText(preprocessing);
   const fromUrl = await app.top1();
 
   await page.reload();
   await expect(app.top1Label).toHaveText(fromUrl.label, { timeout: SLOW });
   expect((await app.top1()).prob).toBeCloseTo(fromUrl.prob, 3);
   await expect(app.modelSelect).toHaveValue('');
-  expect(new URL(page.url()).searchParams.get('model')).toBe(url);
+  expect(new URL(page.url()).searchParams.get('model')).toBe(id);
+  await expect(page.getByTestId('model-preprocessing')).toHaveText(preprocessing);
 });

@@ -114,4 +114,15 @@ describe('mainFile and userModelInfo', () => {
     expect(info).toMatchObject({ inputSize: 192, classOffset: 1, format: 'onnx', normalizationName: 'ImageNet mean/std' });
     expect(() => userModelInfo('x.onnx', {})).toThrow(/does not say its input size/);
   });
+
+  it('keeps a stated interpolation and crop_pct, says so, and refuses ones AlignScope cannot use', () => {
+    expect(userModelInfo('x.onnx', { inputSize: 224 }, { cropPct: 0.9 })).toMatchObject({
+      cropPct: 0.9,
+      interpolation: undefined,
+      preprocessingSource: 'stated in the model settings',
+    });
+    expect(userModelInfo('x.onnx', { inputSize: 224 }).preprocessingSource).toBeUndefined();
+    expect(() => userModelInfo('x.onnx', { inputSize: 224 }, { cropPct: Number.NaN })).toThrow(/"x.onnx" gives crop_pct NaN/);
+    expect(() => userModelInfo('x.onnx', { inputSize: 224 }, { interpolation: 'nearest' as 'bilinear' })).toThrow(/resampling filter "nearest"/);
+  });
 });

@@ -7,6 +7,8 @@ import { ModelLoadError } from '../core/models/errors';
 import { pickImporter } from '../core/models/importers';
 import { loadLayersFromUrl } from '../core/models/layersImporter';
 import { normalizationPreset } from '../core/models/normalizations';
+import { checkCropPct } from '../core/models/preprocessing';
+import { INTERPOLATIONS } from '../core/image/resample';
 import type { Classifier, ModelInfo, RawModel } from '../core/models/types';
 import { wrapClassifier } from '../core/models/wrapClassifier';
 import type { ModelOverrides, ModelSource } from './protocol';
@@ -153,8 +155,28 @@ export function userModelInfo(fileName: string, detected: Partial<ModelInfo>, ov
     classOffset: overrides.classOffset ?? detected.classOffset ?? numOutputs - 1000,
     logitsLayer: overrides.logitsLayer ?? detected.logitsLayer,
     timmName: overrides.timmName ?? detected.timmName,
+    ...statedPreprocessing(fileName, detected, overrides),
     url,
   };
+}
+
+/** Interpolation and crop_pct the user (or the file) stated; the rest is filled from timm's table or defaults later. */
+function statedPreprocessing(fileName: string, detected: Partial<ModelInfo>, overrides: ModelOverrides): Partial<ModelInfo> {
+  const interpolation = overrides.interpolation ?? detected.interpolation;
+  const cropPct = overrides.cropPct ?? detected.cropPct;
+  if (interpolation && !INTERPOLATIONS.includes(interpolation)) {
+    throw new ModelLoadError(`The settings for "${fileName}" ask for the resampling filter "${interpolation}"; use ${INTERPOLATIONS.join(' or ')}.`);
+  }
+  if (cropPct !== undefined) {
+    try {
+      checkCropPct(cropPct, `The settings for "${fileName}"`);
+    } catch (e) {
+      throw new ModelLoadError((e as Error).message);
+    }
+  }
+  if (!interpolation && cropPct === undefined) return {};
+  const by = overrides.interpolation || overrides.cropPct !== undefined ? 'stated in the model settings' : 'stated by the file';
+  return { interpolation, cropPct, preprocessingSource: by };
 }
 
 function wrap(raw: RawModel, info: ModelInfo): Classifier {

@@ -1,8 +1,10 @@
 import { configForProtocol, PROTOCOLS } from '../attacks/protocols';
 import { readoutClass } from '../attacks/readoutGroups';
 import type { AttackConfig, AttackId, RunResult } from '../attacks/types';
+import type { CropResizeOptions } from '../image/resize';
 import type { FloatImage } from '../image/types';
 import type { StepAlignment } from '../metrics/stepAligner';
+import { cropOptionsOf } from '../models/preprocessing';
 import type { ModelInfo } from '../models/types';
 import { modelFamily } from '../results/taxonomy';
 import type { ResultRecord } from '../results/types';
@@ -21,7 +23,8 @@ export interface BatchImage {
 
 /** Turns an image id into pixels; a throw fails that one job with the message (a corrupt record). */
 export interface ImageSource {
-  load(imageId: string, size: number): Promise<BatchImage>;
+  /** `crop`: the model's interpolation and crop_pct (cropOptionsOf), for images and maps alike. */
+  load(imageId: string, size: number, crop?: CropResizeOptions): Promise<BatchImage>;
 }
 
 /** What one job sends to the executor; the buffers are the executor's to keep or transfer. */
@@ -208,7 +211,7 @@ export class BatchRunner {
     if (this.cancelled) return null;
     let image: BatchImage;
     try {
-      image = await this.images.load(job.imageId, size);
+      image = await this.images.load(job.imageId, size, cropOptionsOf(model));
     } catch (e) {
       return failedRecord(plan, job, { name: modelName, family: model.family }, (e as Error).message, this.executor.backend, now() - started);
     }

@@ -2,7 +2,7 @@ import { squareFromFloat32 } from '../formats/clickmeShard';
 import { parseExample } from '../formats/example';
 import { readTfRecordAt, tfRecordSpanAt, TfRecordError, type ReadRange } from '../formats/tfrecord';
 import type { ImageBytesDecoder } from '../image/decode';
-import { resizeBilinear } from '../image/resize';
+import { cropResize, type CropResizeOptions } from '../image/resize';
 import { humanMapForModel } from '../metrics/clickme';
 import type { BatchImage } from './runner';
 
@@ -46,8 +46,12 @@ export class LazyShard {
     return this.offsets.length - 1;
   }
 
-  /** Record `index` at the model's size: image resized, ClickMe map preprocessed as in the paper (METHOD.md). */
-  async load(index: number, size: number): Promise<BatchImage> {
+  /**
+   * Record `index` at the model's size. The map is blurred as in the paper (METHOD.md) at the record's
+   * own square size; then image and map go through the model's crop and resize together, as in the
+   * interactive ClickMe panel.
+   */
+  async load(index: number, size: number, crop?: CropResizeOptions): Promise<BatchImage> {
     const offset = await this.offsetOf(index);
     if (offset === null) {
       throw new TfRecordError(`The ClickMe shard "${this.name}" has no record ${index} (it holds ${this.offsets.length - 1}).`);
@@ -67,13 +71,15 @@ export class LazyShard {
     const decode = (b: Uint8Array, channels: 1 | 3, what: string) =>
       jpeg(b) ? this.decoder(b, channels, `${this.name} (record ${index}, ${what})`) : Promise.resolve(squareFromFloat32(b, channels, `the ${what} of ${where}`));
     const rgb = await decode(image.value[0], 3, 'image');
-    const pixels = rgb.width === size && rgb.height === size ? rgb : resizeBilinear(rgb, size, size);
+    const side = Math.min(rgb.width, rgb.height);
+    const square = rgb.width === rgb.height ? rgb : cropResize(rgb, side);
+    const pixels = cropResize(square, size, crop);
     let map = null;
     if (heatmap?.kind === 'bytes' && heatmap.value.length === 1 && heatmap.value[0].length > 0) {
       const raw = await decode(heatmap.value[0], 1, 'heatmap');
       // The paper's JPEG and 256×256 float maps are raw; its 224×224 float test file holds maps already blurred.
       const official = jpeg(heatmap.value[0]) || raw.width === 256;
-      map = humanMapForModel(raw, size, official ? 'clickme-official' : 'ready');
+      map = cropResize(humanMapForModel(raw, side, official ? 'clickme-official' : 'ready'), size, crop);
     }
     return { pixels: pixels.data, heatmap: map, label: label.value[0] };
   }

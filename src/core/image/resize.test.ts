@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backend';
 import { centreSquare, crop, cropResize, resizeBilinear } from './resize';
+import { resample } from './resample';
 import { createImage, ImageShapeError } from './types';
 
 const img = (w: number, h: number, c: number, values: number[]) => createImage(w, h, c, Float32Array.from(values));
@@ -60,8 +61,9 @@ describe('resizeBilinear against tf.image.resizeBilinear(halfPixelCenters=true)'
 });
 
 describe('crop and centreSquare', () => {
-  it('finds the central square, rounding the offset down', () => {
-    expect(centreSquare(5, 2)).toEqual({ top: 0, left: 1, size: 2 });
+  it('finds the central square at round((side − size) / 2), halves to even as torchvision\'s CenterCrop (Python round)', () => {
+    expect(centreSquare(5, 2)).toEqual({ top: 0, left: 2, size: 2 });
+    expect(centreSquare(7, 2)).toEqual({ top: 0, left: 2, size: 2 });
     expect(centreSquare(3, 7)).toEqual({ top: 2, left: 0, size: 3 });
   });
 
@@ -74,13 +76,45 @@ describe('crop and centreSquare', () => {
   });
 });
 
+describe('resample (PIL filters, antialiased when shrinking)', () => {
+  it('bilinear 4 → 2 stretches the triangle to ±2 source pixels (PIL: taps 0–2 weighted 0.75, 0.75, 0.25)', () => {
+    // Output 0 sits at 1.0; weights (1 − |i + 0.5 − 1| / 2) over i = 0, 1, 2, renormalised by 1.75; output 1 mirrors it.
+    near(resample(img(4, 1, 1, [0, 1, 2, 3]), 1, 2, 'bilinear').data, [1.25 / 1.75, 3 - 1.25 / 1.75]);
+  });
+
+  it('bilinear upscaling is the half-pixel bilinear of resizeBilinear', () => {
+    near(resample(img(2, 1, 1, [0, 1]), 1, 4, 'bilinear').data, [0, 0.25, 0.75, 1]);
+  });
+
+  it('bicubic (a = −0.5) reproduces a linear ramp away from the edges, and is clipped to [0, 1]', () => {
+    const ramp = resample(img(16, 1, 1, [...Array(16).keys()].map((v) => v / 15)), 1, 8, 'bicubic');
+    // Output 3 sits at 7.0 with taps 3–10 weighted w((i + 0.5 − 7) / 2), symmetric about 6.5: the ramp's value there.
+    expect(ramp.data[3]).toBeCloseTo(6.5 / 15, 6);
+    const step = resample(img(4, 1, 1, [0, 0, 1, 1]), 1, 7, 'bicubic').data;
+    expect(Math.min(...step)).toBe(0);
+    expect(Math.max(...step)).toBe(1);
+  });
+
+  it('keeps a constant picture constant and leaves an axis of unchanged size alone', () => {
+    near(resample(img(5, 3, 1, Array(15).fill(0.3)), 2, 3, 'bicubic').data, Array(6).fill(0.3));
+    const src = img(3, 2, 1, [1, 2, 3, 4, 5, 6]);
+    near(resample(src, 2, 3, 'bilinear').data, [1, 2, 3, 4, 5, 6]);
+  });
+
+  it('refuses sizes that are not positive whole numbers and unknown filters', () => {
+    expect(() => resample(img(1, 1, 1, [0]), 0, 2, 'bilinear')).toThrow(ImageShapeError);
+    expect(() => resample(img(1, 1, 1, [0]), 2, 2, 'lanczos' as 'bilinear')).toThrow(/not a resampling filter/);
+  });
+});
+
 describe('cropResize', () => {
-  it('shrinks the shorter side, then takes the central square (6×4 → 3×2 → columns 0–1)', () => {
-    // Value = column index; horizontal taps of 6 → 3 sit at 0.5, 2.5, 4.5; the 3×2 result is cropped at left 0.
+  it('shrinks the shorter side with the antialiased filter, then takes the central square (6×4 → 3×2 → columns 0–1)', () => {
+    // Value = column index. 6 → 3 at scale 2: output 0 at 1.0 takes columns 0–2 weighted 0.75, 0.75, 0.25 (/1.75);
+    // output 1 at 3.0 takes columns 1–4 weighted 0.25, 0.75, 0.75, 0.25 (/2). CenterCrop's left is round(0.5) = 0 (Python rounds halves to even).
     const src = img(6, 4, 1, Array.from({ length: 24 }, (_, i) => i % 6));
     const r = cropResize(src, 2);
     expect([r.width, r.height]).toEqual([2, 2]);
-    near(r.data, [0.5, 2.5, 0.5, 2.5]);
+    near(r.data, [1.25 / 1.75, 2.5, 1.25 / 1.75, 2.5]);
   });
 
   it('crops the middle of a tall image without resampling when the shorter side already fits', () => {
@@ -88,16 +122,34 @@ describe('cropResize', () => {
     near(cropResize(src, 2).data, [2, 3, 4, 5]);
   });
 
-  it('with a larger shorter side: resize, crop, then resize to the input size', () => {
-    // 4×4 at shorter side 4 is untouched, then 4 → 2 averages 2×2 blocks.
-    near(cropResize(img(4, 4, 1, [...Array(16).keys()]), 2, 4).data, [2.5, 4.5, 10.5, 12.5]);
+  it('crop_pct 0.5: the shorter side goes to size / 0.5, then the central size × size is kept', () => {
+    // 4×4 at shorter side floor(2 / 0.5) = 4 is untouched; the crop starts at round((4 − 2) / 2) = 1.
+    near(cropResize(img(4, 4, 1, [...Array(16).keys()]), 2, { cropPct: 0.5 }).data, [5, 6, 9, 10]);
+  });
+
+  it('crop_pct above 1 pads the smaller picture with black, as CenterCrop does', () => {
+    // Shorter side floor(4 / 2) = 2: the 2×2 picture sits at (1, 1) of the 4×4 input.
+    const r = cropResize(img(2, 2, 1, [1, 2, 3, 4]), 4, { cropPct: 2 });
+    near(r.data, [0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0]);
+  });
+
+  it('keeps the aspect with the longer side rounded down, as torchvision\'s Resize does', () => {
+    // 5×3 to shorter side 2: longer side int(2 · 5 / 3) = 3, then the central 2 columns start at round(0.5) = 0.
+    const r = cropResize(img(5, 3, 1, Array(15).fill(0.5)), 2);
+    expect([r.width, r.height]).toEqual([2, 2]);
+  });
+
+  it('refuses a crop fraction that is not a positive number', () => {
+    expect(() => cropResize(img(2, 2, 1, [0, 0, 0, 0]), 2, { cropPct: 0 })).toThrow(/crop fraction/);
   });
 
   it('sends an image and its map through identical geometry', () => {
     const w = 9, h = 5;
     const rgb = img(w, h, 3, Array.from({ length: w * h * 3 }, (_, i) => Math.floor(i / 3) / (w * h)));
     const map = img(w, h, 1, Array.from({ length: w * h }, (_, i) => i / (w * h)));
-    const a = cropResize(rgb, 4), b = cropResize(map, 4);
-    near(Array.from({ length: 16 }, (_, i) => a.data[i * 3]), Array.from(b.data), 1e-6);
+    for (const interpolation of ['bilinear', 'bicubic'] as const) {
+      const a = cropResize(rgb, 4, { interpolation, cropPct: 0.875 }), b = cropResize(map, 4, { interpolation, cropPct: 0.875 });
+      near(Array.from({ length: 16 }, (_, i) => a.data[i * 3]), Array.from(b.data), 1e-6);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createImage, ImageShapeError, type FloatImage } from './types';
+import { resample, type Interpolation } from './resample';
 
 interface AxisTaps {
   lower: Int32Array;
@@ -26,7 +27,10 @@ function axisTaps(inSize: number, outSize: number): AxisTaps {
   return { lower, upper, frac };
 }
 
-/** Bilinear resize with half-pixel centres (no antialiasing, like the TF and torch defaults it matches). */
+/**
+ * Bilinear resize with half-pixel centres and no antialiasing, like the TF and torch defaults it
+ * matches: the ClickMe preprocessing of the paper (METHOD §2) uses it. Model inputs go through cropResize.
+ */
 export function resizeBilinear(img: FloatImage, outHeight: number, outWidth: number): FloatImage {
   if (!Number.isInteger(outHeight) || !Number.isInteger(outWidth) || outHeight < 1 || outWidth < 1) {
     throw new ImageShapeError(`Cannot resize to ${outWidth}×${outHeight}: sizes must be positive whole numbers.`);
@@ -60,10 +64,25 @@ export function resizeBilinear(img: FloatImage, outHeight: number, outWidth: num
   return createImage(outWidth, outHeight, ch, out);
 }
 
-/** The window [top, left, size] of the central square of a width×height picture. */
+/** Python's round(), which torchvision's CenterCrop uses: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Where a window of `out` pixels starts along an axis of `size` pixels, as torchvision's CenterCrop
+ * places it: round((size − out) / 2); negative when the window is larger (it then pads with black,
+ * (out − size) // 2 on the leading side).
+ */
+function windowStart(size: number, out: number): number {
+  return size >= out ? roundHalfEven((size - out) / 2) : -Math.floor((out - size) / 2);
+}
+
+/** The window [top, left, size] of the central square of a width×height picture (torchvision's CenterCrop). */
 export function centreSquare(width: number, height: number): { top: number; left: number; size: number } {
   const size = Math.min(width, height);
-  return { top: Math.floor((height - size) / 2), left: Math.floor((width - size) / 2), size };
+  return { top: windowStart(height, size), left: windowStart(width, size), size };
 }
 
 export function crop(img: FloatImage, top: number, left: number, height: number, width: number): FloatImage {
@@ -81,17 +100,46 @@ export function crop(img: FloatImage, top: number, left: number, height: number,
   return createImage(width, height, ch, out);
 }
 
+/** The central size×size window, padded with zeros where the picture is smaller (CenterCrop). */
+function centreCrop(img: FloatImage, size: number): FloatImage {
+  const top = windowStart(img.height, size);
+  const left = windowStart(img.width, size);
+  if (top >= 0 && left >= 0) return crop(img, top, left, size, size);
+  const ch = img.channels;
+  const out = new Float32Array(size * size * ch);
+  for (let r = Math.max(0, -top); r < Math.min(size, img.height - top); r++) {
+    const c0 = Math.max(0, -left);
+    const c1 = Math.min(size, img.width - left);
+    const src = ((top + r) * img.width + left + c0) * ch;
+    out.set(img.data.subarray(src, src + (c1 - c0) * ch), (r * size + c0) * ch);
+  }
+  return createImage(size, size, ch, out);
+}
+
+/** How a picture becomes a model input (timm's eval data config, less the normalisation). */
+export interface CropResizeOptions {
+  /** Default bilinear. */
+  interpolation?: Interpolation;
+  /** The share of the resized picture's shorter side the crop keeps; default 1 (the whole shorter side). */
+  cropPct?: number;
+}
+
 /**
- * The one path from any picture (image or importance map) to a square model input (METHOD §1):
- * resize so the shorter side is `shorterSide` (default: the input size), centre-crop a square,
- * then resize the square to `size`. Images and their maps must both go through here so they stay aligned.
+ * The one path from any picture (image or importance map) to a square model input (METHOD §1), as
+ * timm's eval transform does it on a PIL image: resize (antialiased, PIL's filters) so the shorter
+ * side is floor(size / cropPct) and the longer side keeps the aspect (rounded down, as torchvision's
+ * Resize), then centre-crop size×size. Images and their maps must both go through here so they stay aligned.
  */
-export function cropResize(img: FloatImage, size: number, shorterSide: number = size): FloatImage {
-  const scale = shorterSide / Math.min(img.width, img.height);
-  const w = Math.max(shorterSide, Math.round(img.width * scale));
-  const h = Math.max(shorterSide, Math.round(img.height * scale));
-  const resized = resizeBilinear(img, h, w);
-  const sq = centreSquare(w, h);
-  const square = sq.size === w && sq.size === h ? resized : crop(resized, sq.top, sq.left, sq.size, sq.size);
-  return square.width === size ? square : resizeBilinear(square, size, size);
+export function cropResize(img: FloatImage, size: number, options: CropResizeOptions = {}): FloatImage {
+  const { interpolation = 'bilinear', cropPct = 1 } = options;
+  if (!(cropPct > 0) || !Number.isFinite(cropPct)) {
+    throw new ImageShapeError(`A crop fraction must be a positive number (timm uses 0.875 to 1), but got ${cropPct}.`);
+  }
+  // timm's math.floor(img_size / crop_pct), in the same double arithmetic.
+  const shorter = Math.floor(size / cropPct);
+  const short = Math.min(img.width, img.height);
+  const long = Math.floor((shorter * Math.max(img.width, img.height)) / short);
+  const [w, h] = img.width <= img.height ? [shorter, long] : [long, shorter];
+  const resized = w === img.width && h === img.height ? img : resample(img, h, w, interpolation);
+  return w === size && h === size ? (resized === img ? createImage(w, h, img.channels, img.data.slice()) : resized) : centreCrop(resized, size);
 }

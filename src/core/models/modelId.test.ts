@@ -8,7 +8,10 @@ describe('toOverrides', () => {
 
   it('turns filled fields into model settings: 1001 classes means a background class at index 0', () => {
     expect(
-      toOverrides({ normalization: 'ImageNet mean/std', inputSize: ' 192 ', classes: '1001', logitsLayer: ' logits ', timmName: 'resnet50.a1_in1k' }),
+      toOverrides({
+        normalization: 'ImageNet mean/std', inputSize: ' 192 ', classes: '1001', logitsLayer: ' logits ', timmName: 'resnet50.a1_in1k',
+        interpolation: 'bicubic', cropPct: ' 0.875 ',
+      }),
     ).toEqual({
       normalization: { scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
       normalizationName: 'ImageNet mean/std',
@@ -17,7 +20,13 @@ describe('toOverrides', () => {
       classOffset: 1,
       logitsLayer: 'logits',
       timmName: 'resnet50.a1_in1k',
+      interpolation: 'bicubic',
+      cropPct: 0.875,
     });
+  });
+
+  it('passes on a crop_pct that is not a number, for the model load to refuse with a sentence', () => {
+    expect(toOverrides({ ...EMPTY_FIELDS, cropPct: 'most' }).cropPct).toBeNaN();
   });
 
   it('ignores an input size that is not a positive whole number', () => {
@@ -28,7 +37,10 @@ describe('toOverrides', () => {
 
 describe('URL model ids', () => {
   it('carry the URL and the stated fields, and read back to the same', () => {
-    const fields = { ...EMPTY_FIELDS, normalization: 'ImageNet mean/std', classes: '1001', inputSize: '192', logitsLayer: 'conv preds', timmName: 'resnet50.a1_in1k' } as const;
+    const fields = {
+      ...EMPTY_FIELDS, normalization: 'ImageNet mean/std', classes: '1001', inputSize: '192', logitsLayer: 'conv preds', timmName: 'resnet50.a1_in1k',
+      interpolation: 'bicubic', cropPct: '0.9',
+    } as const;
     const id = urlModelId('https://models.example/r50/model.onnx', fields);
     expect(id.startsWith('https://models.example/r50/model.onnx#')).toBe(true);
     expect(parseUrlModelId(id)).toEqual({ url: 'https://models.example/r50/model.onnx', fields });
@@ -41,6 +53,6 @@ describe('URL model ids', () => {
 
   it('leave catalogue ids alone, and drop values that are not choices', () => {
     expect(parseUrlModelId('mobilenet_v1_0.25_224')).toBeNull();
-    expect(parseUrlModelId('https://m.example/m.tflite#norm=sepia&classes=7')!.fields).toEqual(EMPTY_FIELDS);
+    expect(parseUrlModelId('https://m.example/m.tflite#norm=sepia&classes=7&interp=lanczos')!.fields).toEqual(EMPTY_FIELDS);
   });
 });

@@ -1,11 +1,13 @@
 import { NORMALIZATION_NAMES, normalizationPreset, type NormalizationName } from './normalizations';
 import type { ModelInfo } from './types';
+import { INTERPOLATIONS, type Interpolation } from '../image/resample';
 
 /** What the user may state about a model that is not in the catalogue. */
 export type ModelOverrides = Partial<
   Pick<
     ModelInfo,
-    'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
+    | 'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
+    | 'interpolation' | 'cropPct'
   >
 >;
 
@@ -16,9 +18,15 @@ export interface OverrideFields {
   classes: '' | '1000' | '1001';
   logitsLayer: string;
   timmName: string;
+  /** Resampling filter; empty = from timm's table for a timm name, else bilinear. */
+  interpolation: Interpolation | '';
+  /** timm's crop_pct as typed; empty = from timm's table for a timm name, else 1. */
+  cropPct: string;
 }
 
-export const EMPTY_FIELDS: OverrideFields = { normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '' };
+export const EMPTY_FIELDS: OverrideFields = {
+  normalization: '', inputSize: '', classes: '', logitsLayer: '', timmName: '', interpolation: '', cropPct: '',
+};
 
 /** Turns the form into what the worker needs; only the fields the user filled in are stated. */
 export function toOverrides(f: OverrideFields): ModelOverrides {
@@ -35,6 +43,9 @@ export function toOverrides(f: OverrideFields): ModelOverrides {
   }
   if (f.logitsLayer.trim()) o.logitsLayer = f.logitsLayer.trim();
   if (f.timmName.trim()) o.timmName = f.timmName.trim();
+  if (f.interpolation) o.interpolation = f.interpolation;
+  // Passed on even when it is not a number, so opening the model says what is wrong with it.
+  if (f.cropPct.trim()) o.cropPct = Number(f.cropPct.trim());
   return o;
 }
 
@@ -50,6 +61,8 @@ const KEYS: [keyof OverrideFields, string][] = [
   ['classes', 'classes'],
   ['logitsLayer', 'logits'],
   ['timmName', 'timm'],
+  ['interpolation', 'interp'],
+  ['cropPct', 'crop'],
 ];
 
 export function urlModelId(url: string, fields: OverrideFields): string {
@@ -74,6 +87,9 @@ export function parseUrlModelId(id: string): { url: string; fields: OverrideFiel
   fields.inputSize = q.get('size') ?? '';
   fields.logitsLayer = q.get('logits') ?? '';
   fields.timmName = q.get('timm') ?? '';
+  const interpolation = q.get('interp') ?? '';
+  if ((INTERPOLATIONS as readonly string[]).includes(interpolation)) fields.interpolation = interpolation as Interpolation;
+  fields.cropPct = q.get('crop') ?? '';
   return { url, fields };
 }
 

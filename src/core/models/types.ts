@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Interpolation } from '../image/resample';
 
 /**
  * How a model wants its input, given AlignScope's [0,1] RGB pixels x:
@@ -26,6 +27,12 @@ export interface ModelInfo {
   normalization: Normalization;
   /** Name of the normalisation preset, for display ("[-1,1]", "ImageNet mean/std", ...). */
   normalizationName: string;
+  /** Resampling filter of the model's own eval pipeline (timm's `interpolation`); absent = bilinear. See preprocessingOf. */
+  interpolation?: Interpolation;
+  /** timm's `crop_pct`: the shorter side is resized to inputSize / cropPct, then centre-cropped; absent = 1. */
+  cropPct?: number;
+  /** Where interpolation and cropPct come from, in words ("timm results table, row resnet50.a1_in1k"); absent = defaults. */
+  preprocessingSource?: string;
   /** Number of raw outputs (1000, or 1001 with a background class at index 0). */
   numOutputs: number;
   /** Index of ImageNet class 0 in the raw outputs (0, or 1 with background). */

@@ -4,7 +4,7 @@ import { CsvImportError } from './publishedTable';
 /** ImageNet top-1 (percent) by exact timm model name, from timm's results-imagenet.csv. */
 export type Top1Table = Map<string, number>;
 
-function records(text: string, fileName: string, needed: string[]): { header: string[]; rows: string[][] } {
+export function records(text: string, fileName: string, needed: string[]): { header: string[]; rows: string[][] } {
   let parsed;
   try {
     parsed = parseCsv(text, fileName);

@@ -1,6 +1,6 @@
 import { useId, useMemo, useRef, useState } from 'react';
 import { decodeImageBytesInBrowser } from '../../core/image/decode';
-import { resizeBilinear } from '../../core/image/resize';
+import { cropResize } from '../../core/image/resize';
 import { toRgba } from '../../core/image/types';
 import { indexClickmeShard, type ClickmeShardIndex } from '../../core/formats/clickmeShardIndex';
 import { humanMapForModel } from '../../core/metrics/clickme';
@@ -11,11 +11,11 @@ import { sessionStore } from '../state/sessionStore';
 
 /**
  * Official ClickMe data in the browser: open a TFRecord shard (file or URL), list its records by
- * label, open one as the current image with its human map, preprocessed as in the paper
- * (image 256→224; map 256→64, Gaussian σ=10, →224).
+ * label, open one as the current image with its human map. The map is blurred as in the paper
+ * (256→64, Gaussian σ=10) and brought back to the record's own 256 px grid; the session then crops
+ * and resizes image and map together with the model's own interpolation and crop_pct.
  */
 
-const PAPER_SIZE = 224;
 const LIST_LIMIT = 20_000;
 
 export function ClickmeShardPanel() {
@@ -56,9 +56,11 @@ export function ClickmeShardPanel() {
     setBusy(`Opening record ${index}…`);
     try {
       const sample = await shard.open(index);
-      const image = sample.image.width === PAPER_SIZE && sample.image.height === PAPER_SIZE ? sample.image : resizeBilinear(sample.image, PAPER_SIZE, PAPER_SIZE);
-      const heatmap = humanMapForModel(sample.heatmap, PAPER_SIZE, sample.heatmapSource);
-      const displayUrl = URL.createObjectURL(await canvasToPng(rgbaCanvas(toRgba(image), PAPER_SIZE, PAPER_SIZE)));
+      // Official records are 256×256; a record of other proportions keeps its central square, as its map does.
+      const side = Math.min(sample.image.width, sample.image.height);
+      const image = sample.image.width === sample.image.height ? sample.image : cropResize(sample.image, side);
+      const heatmap = humanMapForModel(sample.heatmap, side, sample.heatmapSource);
+      const displayUrl = URL.createObjectURL(await canvasToPng(rgbaCanvas(toRgba(image), side, side)));
       await session.openImage({
         id: `clickme:${shard.name}#${index}`,
         name: `${labelOf(labels, sample.label)} · ClickMe record ${index}`,

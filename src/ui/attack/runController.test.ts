@@ -93,6 +93,17 @@ describe('run controller', () => {
     return started;
   }
 
+  it('records how the clean input was made, for the run JSON', () => {
+    readySession();
+    const preprocessing = {
+      inputSize: size, interpolation: 'bicubic' as const, cropPct: 0.9, normalizationName: '[0,1]', source: 'stated',
+      normalization: { scale: 1, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] },
+    };
+    sessionStore.getState().setModelInput({ imageId: 'img', size, pixels: new Float32Array(12).fill(0.5), preprocessing });
+    controller.start();
+    expect(run.getState().inputs!.preprocessing).toEqual(preprocessing);
+  });
+
   it('refuses to start before the session is ready', () => {
     expect(() => controller.start()).toThrow(RunStartError);
     expect(run.getState().status).toBe('idle');

@@ -93,6 +93,7 @@ export class RunController {
       cleanTop5: s.predictions.map((p) => ({ classIndex: p.classIndex, prob: p.prob })),
       label,
       labelName: this.deps.labelName,
+      preprocessing: input.preprocessing,
     };
     const environment = {
       backend: s.status?.backend ?? 'unknown',

@@ -1,5 +1,5 @@
 /** The batch controller as the browser builds it: a worker of its own, samples over fetch, IndexedDB. */
-import { cropResize } from '../../core/image/resize';
+import { cropResize, type CropResizeOptions } from '../../core/image/resize';
 import { decodeImageFile } from '../../core/image/decode';
 import { loadSamples } from '../gallery/samples';
 import { sessionStore } from '../state/sessionStore';
@@ -25,25 +25,26 @@ async function fetchBlob(url: string, what: string): Promise<Blob> {
   return res.blob();
 }
 
-export async function loadSample(imageId: string, size: number): Promise<BatchImage> {
+/** `crop`: the model's interpolation and crop_pct (cropOptionsOf); defaults when absent. */
+export async function loadSample(imageId: string, size: number, crop?: CropResizeOptions): Promise<BatchImage> {
   const sample = (await loadSamples()).find((s) => s.id === imageId);
   if (!sample) throw new SampleLoadError(`There is no sample image "${imageId}" in the gallery.`);
   if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
   const image = await decodeImageFile(await fetchBlob(sample.imageUrl, `the image of "${imageId}"`), 3, sample.imageUrl);
   // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
   const heatmap = sample.heatmapUrl
-    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size)
+    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size, crop)
     : null;
-  return { pixels: cropResize(image, size).data, heatmap, label: sample.label };
+  return { pixels: cropResize(image, size, crop).data, heatmap, label: sample.label };
 }
 
 /** An upload kept in this browser, with the map given for it (already smooth: crop and resize only). */
-export async function loadUpload(name: string, size: number): Promise<BatchImage> {
+export async function loadUpload(name: string, size: number, crop?: CropResizeOptions): Promise<BatchImage> {
   const id = `upload:${name}`;
   const stored = await (await openUploadStore()).load(id);
   if (!stored) throw new SampleLoadError(`The uploaded picture "${name}" is not stored in this browser; upload it again.`);
   const image = await decodeImageFile(new Blob([stored.bytes], { type: stored.type }), 3, name);
-  return { pixels: cropResize(image, size).data, heatmap: stored.heatmap ? cropResize(stored.heatmap, size) : null, label: null };
+  return { pixels: cropResize(image, size, crop).data, heatmap: stored.heatmap ? cropResize(stored.heatmap, size, crop) : null, label: null };
 }
 
 function shardNamesOf(images: readonly string[]): string[] {

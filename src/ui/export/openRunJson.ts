@@ -3,6 +3,7 @@ import { readoutClass } from '../../core/attacks/readoutGroups';
 import { bestStepIndex, type RecordedStep, type RunSnapshot, type RunState, type RunStore } from '../state/runStore';
 import { runDefinitionToSearch, toAttackConfig, type RunDefinition } from './runDefinition';
 import { parseRunJson, RunJsonError, type ParsedRunJson } from './runJson';
+import { preprocessingFromJson } from './runJsonPreprocessing';
 
 /**
  * A run JSON shown in the attack view as a finished, read-only run. The file has every step's
@@ -80,6 +81,7 @@ export function runJsonToSnapshot(parsed: ParsedRunJson, fileName: string, label
         cleanTop5: json.cleanTop5.map((t) => ({ classIndex: t.classIndex, prob: t.prob })),
         label,
         labelName,
+        preprocessing: preprocessingFromJson(json.preprocessing),
       },
       environment: {
         backend: json.environment.backend,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/attacks/types';
 import type { RecordedStep, RunInputs } from '../state/runStore';
 import { DEFAULT_RUN_DEFINITION } from './runDefinition';
-import { RUN_JSON_FIELDS, RunJsonError, buildRunJson, parseRunJson } from './runJson';
+import { RUN_JSON_FIELDS, RunJsonError, buildRunJson, parseRunJson, type RunJsonInput } from './runJson';
+import { preprocessingFromJson } from './runJsonPreprocessing';
 
 const size = 2;
 const clean = new Float32Array([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.5]);
@@ -24,13 +25,17 @@ const result = {
 } as RunResult;
 
 function build() {
-  return buildRunJson({
+  return buildRunJson(buildInput());
+}
+
+function buildInput(): RunJsonInput {
+  return {
     // A model outside the catalogue: the catalogue's take 224×224 inputs, this fixture is 2×2.
     definition: { ...DEFAULT_RUN_DEFINITION, imageId: 'chelsea', modelId: 'my-model', steps: 2 },
     status: 'done', inputs, environment: { backend: 'webgpu', adapter: 'swiftshader', modelName: 'MobileNet', imageName: 'chelsea' },
     steps, result, resultAlignment: { mean: 0.4, max: 0.3 }, convention: 'mean', divideByCeiling: false,
     baseUrl: 'http://localhost/', userAgent: 'test', now: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
-  });
+  };
 }
 
 describe('run JSON', () => {
@@ -84,6 +89,24 @@ describe('run JSON', () => {
     expect(() => parseRunJson(edited((j) => (j.arrays.cleanInput = null)), 'e.json')).toThrow('bad "arrays.cleanInput" field');
     // A NaN loss is written as null by JSON.stringify: still the app's own file.
     expect(parseRunJson(edited((j) => (j.steps[0].loss = null))).json.steps[0].loss).toBeNull();
+  });
+
+  it('carries the model\'s preprocessing, reads it back, and still reads files from before it was recorded', () => {
+    const preprocessing = {
+      inputSize: 2, interpolation: 'bicubic' as const, cropPct: 0.875, normalizationName: 'ImageNet mean/std', source: 'stated',
+      normalization: { scale: 1, mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] },
+    };
+    const json = buildRunJson({ ...buildInput(), inputs: { ...inputs, preprocessing } });
+    expect(json.preprocessing).toEqual({
+      inputSize: 2, interpolation: 'bicubic', cropPct: 0.875, source: 'stated',
+      normalization: { name: 'ImageNet mean/std', scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    });
+    expect(preprocessingFromJson(parseRunJson(JSON.stringify(json)).json.preprocessing)).toEqual(preprocessing);
+    expect(build().preprocessing).toBeNull();
+    const old = parseRunJson(edited((j) => delete j.preprocessing));
+    expect(preprocessingFromJson(old.json.preprocessing)).toBeUndefined();
+    const broken = { ...json, preprocessing: { ...json.preprocessing!, interpolation: 'nearest' } };
+    expect(() => parseRunJson(JSON.stringify(broken), 'p.json')).toThrow('The file p.json has a bad "preprocessing" field');
   });
 
   it('rejects arrays whose sizes do not match the clean input or the model', () => {

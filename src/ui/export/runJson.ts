@@ -4,6 +4,7 @@ import { HUMAN_CEILING } from '../state/runStore';
 import { PROTOCOL_IDS } from '../../core/attacks/protocols';
 import { CATALOGUE } from '../../core/models/catalogue';
 import { isAttackId } from '../attack/attackSpecs';
+import { checkPreprocessing, preprocessingJson, type RunJsonPreprocessing } from './runJsonPreprocessing';
 import { decodeArray, encodeArray, Float32Base64Error, type EncodedArray } from './float32Base64';
 import type { RunDefinition } from './runDefinition';
 import { runDefinitionToSearch } from './runDefinition';
@@ -42,6 +43,8 @@ export interface RunJson {
   environment: RunEnvironment & { userAgent: string };
   status: string;
   label: { classIndex: number | null; name: string | null };
+  /** How the picture became the model input; null (or absent, in files from before it was recorded) when unknown. */
+  preprocessing?: RunJsonPreprocessing | null;
   cleanTop5: { classIndex: number; name: string; prob: number }[];
   alignment: {
     convention: 'mean' | 'max';
@@ -107,6 +110,7 @@ export function buildRunJson(r: RunJsonInput): RunJson {
     environment: { ...r.environment, userAgent: r.userAgent },
     status: r.status,
     label: { classIndex: inputs.label, name: inputs.label === null ? null : inputs.labelName(inputs.label) },
+    preprocessing: inputs.preprocessing ? preprocessingJson(inputs.preprocessing) : null,
     cleanTop5: inputs.cleanTop5.map((t) => ({ classIndex: t.classIndex, name: inputs.labelName(t.classIndex), prob: t.prob })),
     alignment: {
       convention: r.convention,
@@ -225,6 +229,7 @@ function checkFields(json: Record<string, unknown>, bad: (field: string, what: s
     }
   }
   if (!isObject(json.label) || !isNumberOrNull(json.label.classIndex)) bad('label', 'an object with classIndex');
+  checkPreprocessing(json.preprocessing, bad);
   if (!Array.isArray(json.cleanTop5) || !json.cleanTop5.every((t) => isObject(t) && isNumber(t.classIndex) && isNumber(t.prob))) {
     bad('cleanTop5', 'a list of {classIndex, prob}');
   }
@@ -310,6 +315,7 @@ export const RUN_JSON_FIELDS: Record<string, string> = {
   environment: 'backend and adapter the run used, modelName, imageName, userAgent.',
   status: 'done | cancelled | failed (a cancelled run keeps its steps).',
   label: 'The ImageNet class attacked (the true label if known, else the clean top-1) and its name.',
+  preprocessing: 'How the picture became the model input (null when unknown; absent in older files): inputSize, interpolation ("bilinear" | "bicubic", antialiased as PIL), cropPct (shorter side resized to inputSize / cropPct, then centre-cropped), normalization {name, scale, mean, std} applied inside the model, source (where interpolation and cropPct came from).',
   cleanTop5: 'Top-5 ImageNet classes of the clean image: classIndex, name, prob (softmax over 1000).',
   alignment: 'convention shown in the app, whether ρ was divided by the human ceiling (0.65753), and the human map source: clickme | user-uploaded | user-drawn | none.',
   'steps[]': 'Per step, about the point the step evaluated: step, l2 and linf of δ, eps (null where the attack has none), loss, margin (> 0 = adversarial), adversarial, predicted class, bestL2 (best adversarial norm so far, null before the first), gradEvals so far, alignmentMean and alignmentMax (raw Spearman ρ; null = undefined).',

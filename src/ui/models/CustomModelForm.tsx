@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { NORMALIZATION_NAMES } from '../../core/models/normalizations';
+import { INTERPOLATIONS } from '../../core/image/resample';
 import { EMPTY_FIELDS, toOverrides, type OverrideFields } from './modelOverrides';
 import { useController } from '../state/sessionContext';
 import { FileDrop } from '../gallery/FileDrop';
@@ -68,6 +69,21 @@ export function CustomModelForm() {
         <label className="field">
           <span>timm name</span>
           <input placeholder="optional, joins the scatter" value={fields.timmName} onChange={(e) => set('timmName', e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Interpolation</span>
+          <select value={fields.interpolation} onChange={(e) => set('interpolation', e.target.value as OverrideFields['interpolation'])}>
+            <option value="">timm's, else bilinear</option>
+            {INTERPOLATIONS.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Crop fraction (crop_pct)</span>
+          <input inputMode="decimal" placeholder="timm's, else 1 (e.g. 0.875)" value={fields.cropPct} onChange={(e) => set('cropPct', e.target.value)} />
         </label>
       </fieldset>
     </details>

@@ -1,5 +1,6 @@
 import { CATALOGUE } from '../../core/models/catalogue';
 import type { ModelInfo } from '../../core/models/types';
+import { describePreprocessing, preprocessingOf } from '../../core/models/preprocessing';
 import { useSession } from '../state/sessionStore';
 import { useController } from '../state/sessionContext';
 import { CustomModelForm } from './CustomModelForm';
@@ -77,8 +78,9 @@ export function ModelPicker() {
           <dt>Family</dt>
           <dd>{info.family}</dd>
           <dt>Input</dt>
-          <dd>
-            {info.inputSize}×{info.inputSize} · {info.normalizationName}
+          <dd data-testid="model-preprocessing">
+            {describePreprocessing(preprocessingOf(info))}
+            <small className="muted"> — {preprocessingOf(info).source}</small>
           </dd>
           <dt>Outputs</dt>
           <dd>

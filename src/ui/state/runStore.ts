@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AttackConfig, DeltaImage, RunResult, StepReport, Top5Entry } from '../../core/attacks/types';
 import type { StepAlignment } from '../../core/metrics/stepAligner';
+import type { Preprocessing } from '../../core/models/preprocessing';
 import type { RunDefinition } from '../export/runDefinition';
 import { DEFAULT_RUN_DEFINITION } from '../export/runDefinition';
 
@@ -39,6 +40,8 @@ export interface RunInputs {
   cleanTop5: Top5Entry[];
   label: number | null;
   labelName: (classIndex: number) => string;
+  /** How the picture became `clean`; absent in runs saved before AlignScope recorded it. */
+  preprocessing?: Preprocessing;
 }
 
 export interface RunEnvironment {

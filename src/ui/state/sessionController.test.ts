@@ -7,7 +7,8 @@ import { decodeImageBytes } from '../../test/images';
 import { closeChannels, connect, toyClassifier } from '../../worker/testing';
 import type { ModelSource } from '../../worker/protocol';
 import { EMPTY_FIELDS, urlModelId } from '../models/modelOverrides';
-import { SessionController, type SampleRef } from './sessionController';
+import { SessionController, type SampleRef, type SessionControllerDeps } from './sessionController';
+import { cropResize } from '../../core/image/resize';
 import { sessionStore } from './sessionStore';
 
 const SIZE = 4;
@@ -42,7 +43,7 @@ const fakeFetch: typeof fetch = async (input) => {
   return bytes ? new Response(bytes as BlobPart, { headers: { 'content-type': 'image/png' } }) : new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
 };
 
-function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof connect>[0] = {}) {
+function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof connect>[0] = {}, extra: Partial<SessionControllerDeps> = {}) {
   const { client } = connect(hostDeps, SIZE);
   const urls: Record<string, string | null>[] = [];
   const controller = new SessionController({
@@ -53,6 +54,7 @@ function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof
     decode: async (blob, channels, name) => decodeImageBytes(new Uint8Array(await blob.arrayBuffer()), channels, name),
     writeUrl: (u) => urls.push(u as Record<string, string | null>),
     uploads,
+    ...extra,
   });
   return { controller, urls };
 }
@@ -80,6 +82,21 @@ describe('SessionController', () => {
     expect(s.error).toBeNull();
     expect(urls).toContainEqual({ model: 'up' });
     expect(urls).toContainEqual({ image: 'grey' });
+  });
+
+  it("crops with the model's completed preprocessing (interpolation, crop_pct) and keeps it with the input", async () => {
+    const fillPreprocessing: SessionControllerDeps['fillPreprocessing'] = async (info) => ({
+      ...info, interpolation: 'bicubic', cropPct: 0.5, preprocessingSource: 'filled in the test',
+    });
+    const { controller } = setup(undefined, {}, { fillPreprocessing });
+    await controller.start({});
+    await controller.uploadImage(file(gradientPng(10, 6, (t) => [255 * t, 128, 255 * (1 - t)]), 'ramp.png'));
+    const s = sessionStore.getState();
+    expect(s.modelInfo).toMatchObject({ interpolation: 'bicubic', cropPct: 0.5 });
+    expect(s.modelInput!.preprocessing).toMatchObject({ inputSize: SIZE, interpolation: 'bicubic', cropPct: 0.5, source: 'filled in the test' });
+    const expected = cropResize(s.image!.image, SIZE, { interpolation: 'bicubic', cropPct: 0.5 }).data;
+    expect(Array.from(s.modelInput!.pixels)).toEqual(Array.from(expected));
+    expect(Array.from(s.modelInput!.pixels)).not.toEqual(Array.from(cropResize(s.image!.image, SIZE).data));
   });
 
   it('follows the URL parameters and says when a sample id is unknown', async () => {

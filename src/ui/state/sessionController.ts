@@ -4,6 +4,8 @@
  * never interleave; a failure leaves the previous model and image in place and shows an error.
  */
 import { cropResize } from '../../core/image/resize';
+import { cropOptionsOf, preprocessingOf } from '../../core/models/preprocessing';
+import type { ModelInfo } from '../../core/models/types';
 import { decodeImageFile } from '../../core/image/decode';
 import { describeReading, importanceFromRgbImage } from '../../core/image/importanceMap';
 import type { FloatImage } from '../../core/image/types';
@@ -31,6 +33,8 @@ export interface SessionControllerDeps {
   decode?: (blob: Blob, channels: 1 | 3, name: string) => Promise<FloatImage>;
   /** Keeps uploaded pictures across reloads; absent (or failing) means they are not kept. */
   uploads?: () => Promise<UploadStore>;
+  /** Completes a loaded model's preprocessing (timm's table for a timm name); absent = as the worker gave it. */
+  fillPreprocessing?: (info: ModelInfo) => Promise<ModelInfo>;
 }
 
 /** An image, map or sample the session cannot use; the message names it and says why. */
@@ -225,9 +229,10 @@ export class SessionController {
     const name = source.kind === 'catalogue' ? source.id : source.kind === 'url' ? source.url : source.files[0]?.name ?? 'model';
     store.setModelLoading({ name, fraction: 0 });
     try {
-      const info = await this.deps.client.loadModel(source, (fraction) =>
+      const loaded = await this.deps.client.loadModel(source, (fraction) =>
         sessionStore.getState().setModelLoading({ name, fraction }),
       );
+      const info = this.deps.fillPreprocessing ? await this.deps.fillPreprocessing(loaded) : loaded;
       sessionStore.getState().setModel(info, modelId);
       // Files cannot be named in an address: a reload then opens the default model, not a stale one.
       this.deps.writeUrl?.({ model: modelId });
@@ -268,7 +273,7 @@ export class SessionController {
   private async sendImage(selection = sessionStore.getState().image): Promise<ModelInput | null> {
     const info = sessionStore.getState().modelInfo;
     if (!selection || !info) return null;
-    const input = modelInputFor(selection, info.inputSize);
+    const input = modelInputFor(selection, info);
     await this.deps.client.setImage(input.pixels.slice(), input.size, input.heatmap?.slice(), input.imageId);
     sessionStore.getState().setModelInput(input);
     if (selection === sessionStore.getState().image) await this.predict();
@@ -302,11 +307,13 @@ export class SessionController {
 
 const UPLOAD_PREFIX = 'upload:';
 
-/** The one crop-and-resize path (METHOD §1) for the picture and its map. */
-export function modelInputFor(selection: ImageSelection, size: number): ModelInput {
-  const pixels = cropResize(selection.image, size).data;
-  const heatmap = selection.heatmap ? cropResize(selection.heatmap, size).data : undefined;
-  return { imageId: selection.id, size, pixels, heatmap };
+/** The one crop-and-resize path (METHOD §1) for the picture and its map, with the model's own interpolation and crop_pct. */
+export function modelInputFor(selection: ImageSelection, info: ModelInfo): ModelInput {
+  const size = info.inputSize;
+  const options = cropOptionsOf(info);
+  const pixels = cropResize(selection.image, size, options).data;
+  const heatmap = selection.heatmap ? cropResize(selection.heatmap, size, options).data : undefined;
+  return { imageId: selection.id, size, pixels, heatmap, preprocessing: preprocessingOf(info) };
 }
 
 function checkSameAspect(image: FloatImage, heatmap: FloatImage, name: string): void {

@@ -3,6 +3,7 @@
  * (usable outside React, e.g. by the worker controller and by tests) with a React hook on top;
  * components select single fields.
  */
+import type { Preprocessing } from '../../core/models/preprocessing';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ModelInfo } from '../../core/models/types';
@@ -39,6 +40,8 @@ export interface ModelInput {
   pixels: Float32Array;
   /** [size, size] in [0,1]. */
   heatmap?: Float32Array;
+  /** How the picture became these pixels (the model's interpolation, crop_pct, normalisation). */
+  preprocessing?: Preprocessing;
 }
 
 export interface SessionError {
