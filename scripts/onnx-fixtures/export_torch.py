@@ -220,6 +220,64 @@ class TfSameMobile(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class OpNet(nn.Module):
+    """A conv stem (so the op sees an image-like map), one operator under test, a linear head."""
+
+    def __init__(self, op, channels=8, size=8):
+        super().__init__()
+        self.stem = nn.Conv2d(3, channels, 3, 2, 1)
+        self.op = op
+        self.head = nn.Linear(channels * size * size, CLASSES)
+
+    def forward(self, x):
+        y = self.op(self.stem(x))
+        return self.head(y.flatten(1))
+
+
+class Lambda(nn.Module):
+    def __init__(self, f, *modules):
+        super().__init__()
+        self.f = f
+        self.parts = nn.ModuleList(modules)
+
+    def forward(self, x):
+        return self.f(x, *self.parts)
+
+
+def attention(x, qkv):
+    """Attention written with einsum, as some timm/HF models do: bhqd,bhkd->bhqk and bhqk,bhkd->bhqd."""
+    b, c, h, w = x.shape
+    t = qkv(x.flatten(2).transpose(1, 2)).reshape(b, h * w, 3, 2, c // 2).permute(2, 0, 3, 1, 4)
+    att = torch.einsum('bhqd,bhkd->bhqk', t[0], t[1]).softmax(-1)
+    y = torch.einsum('bhqk,bhkd->bhqd', att, t[2])
+    return torch.einsum('bhnd->bnhd', y).reshape(b, h, w, c).permute(0, 3, 1, 2)
+
+
+def split_mix(x):
+    a, b, c = torch.split(x, [2, 2, 4], dim=1)
+    return torch.cat([a * b.sigmoid(), c.tanh(), b], 1)[:, :8]
+
+
+def reductions(x):
+    s = x.sum(dim=(2, 3), keepdim=True)
+    m = x.amax(dim=1, keepdim=True)
+    n = torch.norm(x, 2, 3, True)
+    return x * s.sigmoid() + m - n
+
+
+OP_NETS = {
+    'op_einsum': lambda: OpNet(Lambda(attention, nn.Linear(8, 24))),
+    'op_split': lambda: OpNet(Lambda(split_mix)),
+    'op_reduce': lambda: OpNet(Lambda(reductions)),
+    'op_groupnorm': lambda: OpNet(nn.GroupNorm(2, 8)),
+    'op_instancenorm': lambda: OpNet(nn.InstanceNorm2d(8, affine=True)),
+    'op_prelu': lambda: OpNet(nn.PReLU(8)),
+    'op_selu': lambda: OpNet(nn.SELU()),
+    'op_mish': lambda: OpNet(nn.Mish()),
+    'op_roll': lambda: OpNet(Lambda(lambda x: torch.roll(x, shifts=(2, -3), dims=(2, 3)))),
+}
+
+
 def narrowed(make, factor):
     """Builds a torchvision model with every channel count divided by `factor` (RGB and the classes kept)."""
     keep = {3, CLASSES}
@@ -349,6 +407,9 @@ if __name__ == '__main__':
     for name, make in NETS.items():
         if not only or name in only:
             export(name, make)
+    for name, make in OP_NETS.items():
+        if not only or name in only:
+            export(name, make, opset=14, batch=2, size=16)
     if only:
         for name, (make, size) in torchvision_families().items():
             if name in only:
