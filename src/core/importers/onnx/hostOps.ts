@@ -27,6 +27,9 @@ export const SHAPE_READERS: Readonly<Record<string, (c: OpContext) => Kernel>> =
   },
 };
 
+/** Operators whose tfjs kernel reads integers only (or casts only between floats and integers): always folded on the host. */
+const HOST_ALWAYS = new Set(['Cast', 'Equal', 'Where']);
+
 export const canFold = (opType: string) => opType in HOST_OPS || HOST_SAFE_KERNELS.has(opType) || opType in ONNX_OPS;
 
 /**
@@ -37,7 +40,7 @@ export function foldingKernel(c: OpContext, runtimeHost: boolean): Kernel | unde
   const op = c.node.opType;
   const first = c.constants[0];
   const host = HOST_OPS[op];
-  if (host && (runtimeHost || !ONNX_OPS[op] || first?.kind === 'ints' || first === undefined)) {
+  if (host && (runtimeHost || !ONNX_OPS[op] || HOST_ALWAYS.has(op) || first?.kind === 'ints' || first === undefined)) {
     // Constant tensors read back once, not on every forward pass.
     const fixed = c.constants.map((v) => (v ? toHost(v) : undefined));
     return (inputs) => host(c, inputs.map((v, i) => fixed[i] ?? (v && toHost(v))));
