@@ -2,7 +2,7 @@ import { hostIndexOps } from './hostIndex';
 import { hostMathOps } from './hostMath';
 import { hostValue, need, product, toHost, type HostOp } from './hostTensor';
 import { ONNX_OPS } from './ops';
-import { intsValue, logicalShape, type Kernel, type OpContext, type Value } from './values';
+import { intsValue, logicalShape, type Kernel, type OpContext } from './values';
 
 const constantOfShape: HostOp = (c, [shape]) => {
   const dims = need(c, shape, 'shape').data;
@@ -48,4 +48,3 @@ export function foldingKernel(c: OpContext, runtimeHost: boolean): Kernel | unde
   return ONNX_OPS[op]?.(c);
 }
 
-export type { Value };
