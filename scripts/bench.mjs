@@ -8,7 +8,10 @@
 //   BENCH_MODELS     comma-separated row ids and groups (src/bench/benchModels.ts), default
 //                    "layers,mobilenet_v1_0.25_128_quant,onnx:mobilenet_v1_0.25_224". Ids: catalogue ids of
 //                    tfjs-layers and tflite models (e.g. mobilenet_v2_1.0_224_quant), and onnx:<layers id>
-//                    for that Keras MobileNet v1 converted to ONNX. Groups: layers, tflite, onnx, all.
+//                    for that Keras MobileNet v1 converted to ONNX; torch:<torchvision name> (e.g. torch:resnet50,
+//                    torch:vit_b_16) for that architecture exported here with random weights by Debian's PyTorch
+//                    (python3-torch python3-torchvision python3-onnx). Groups: layers, tflite, onnx, torch
+//                    (torch:resnet50,torch:vit_b_16), all (without torch).
 //                    TFLite and ONNX rows have no naive gradient (n/a): they are built from plain ops already.
 //   BENCH_REPS       timed calls per measurement after one warm-up, default 1
 //   BENCH_STEPS      FMN steps timed, default 5
@@ -78,6 +81,16 @@ function writeOnnxModels() {
   }
 }
 
+/** Exports the torch: rows' architectures (every run: seeded, so the same file) into <dist>/bench-onnx/torch/. */
+function writeTorchModels() {
+  const named = (env.BENCH_MODELS ?? '').split(',').map((s) => s.trim());
+  const names = [...new Set(named.flatMap((s) => (s === 'torch' ? ['resnet50', 'vit_b_16'] : s.startsWith('torch:') ? [s.slice('torch:'.length)] : [])))];
+  if (names.length === 0) return;
+  const out = path.join(dist, 'bench-onnx', 'torch');
+  const run = spawnSync('/usr/bin/python3', ['scripts/onnx-fixtures/export_torchvision_full.py', out, ...names], { stdio: 'inherit' });
+  if (run.status !== 0) console.warn('warning: the PyTorch export failed, so the torch: rows will fail; apt-get install -y python3-torch python3-torchvision python3-onnx.');
+}
+
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
 function table(reports) {
@@ -107,6 +120,7 @@ async function main() {
     console.warn(`warning: ${dist}/assets/models is missing; run npm run assets before the benchmark.`);
   }
   writeOnnxModels();
+  writeTorchModels();
   const port = Number(env.BENCH_PORT ?? (await freePort()));
   const server = spawn('npx', ['vite', 'preview', '--strictPort', '--port', String(port), '--outDir', dist], { stdio: 'ignore', detached: true });
   const stopServer = () => {

@@ -276,7 +276,7 @@ export const BROKEN = {
     let y = tinyConvNet(g, [1, 3, 4, 4]);
     y = g.node('Resize', [y], { mode: 'linear' });
     y = g.node('FusedConv', [y], {}, { domain: 'com.microsoft' });
-    y = g.node('Einsum', [y], { equation: 'ij->ij' });
+    y = g.node('GridSample', [y, y]);
     y = g.node('Resize', [y], { mode: 'linear' });
     g.output(g.node('Flatten', [y]));
     return g.encode({ opset: 17, extraOpsets: [{ domain: 'com.microsoft', version: 1 }] });

@@ -22,6 +22,7 @@ describe('resolveModelIds', () => {
     expect(resolveModelIds('tflite')).toEqual(TFLITE);
     expect(resolveModelIds('all')).toEqual([...LAYERS, ...TFLITE, 'onnx:mobilenet_v1_0.25_224']);
     expect(resolveModelIds(' onnx:mobilenet_v1_0.75_224 , layers,mobilenet_v1_0.25_224,')).toEqual(['onnx:mobilenet_v1_0.75_224', ...LAYERS]);
+    expect(resolveModelIds('torch,torch:swin_t')).toEqual(['torch:resnet50', 'torch:vit_b_16', 'torch:swin_t']);
   });
 });
 

@@ -19,12 +19,17 @@ export class BenchModelError extends Error {
 export const ONNX_PREFIX = 'onnx:';
 /** Where scripts/bench.mjs writes the converted ONNX files inside the served folder (no .onnx is mirrored). */
 export const onnxUrl = (layersId: string) => `/bench-onnx/${layersId}.onnx`;
+/** Prefix of the PyTorch rows: `torch:<torchvision name>` is that architecture exported by Debian's PyTorch with random weights. */
+export const TORCH_PREFIX = 'torch:';
+/** The PyTorch exports scripts/bench.mjs writes on the fly (scripts/onnx-fixtures/export_torchvision_full.py). */
+export const torchUrl = (name: string) => `/bench-onnx/torch/${name}.onnx`;
 
 const ids = (format: ModelInfo['format']) => CATALOGUE.filter((m) => m.format === format).map((m) => m.id);
 const GROUPS: Record<string, () => string[]> = {
   layers: () => ids('tfjs-layers'),
   tflite: () => ids('tflite'),
   onnx: () => [`${ONNX_PREFIX}mobilenet_v1_0.25_224`],
+  torch: () => [`${TORCH_PREFIX}resnet50`, `${TORCH_PREFIX}vit_b_16`],
   all: () => [...GROUPS.layers(), ...GROUPS.tflite(), ...GROUPS.onnx()],
 };
 
@@ -80,9 +85,27 @@ async function openOnnxRow(layersId: string): Promise<BenchModels> {
   return { info, engine: wrapClassifier(raw, info), naive: null };
 }
 
-/** Fetches and opens the models of one row id (a catalogue id, or `onnx:<layers id>`). */
+/** A torchvision export at 224 px with ImageNet mean/std (the importer's default for ONNX files). */
+async function openTorchRow(name: string): Promise<BenchModels> {
+  const { raw } = openOnnx(await fetchBytes(torchUrl(name)), `${name}.onnx`);
+  const info: ModelInfo = {
+    id: `${TORCH_PREFIX}${name}`,
+    name: `${name} (torchvision, random weights)`,
+    family: name,
+    format: 'onnx',
+    inputSize: raw.inputShape[0],
+    normalization: normalizationPreset('ImageNet mean/std'),
+    normalizationName: 'ImageNet mean/std',
+    numOutputs: raw.numOutputs,
+    classOffset: 0,
+  };
+  return { info, engine: wrapClassifier(raw, info), naive: null };
+}
+
+/** Fetches and opens the models of one row id (a catalogue id, `onnx:<layers id>` or `torch:<torchvision name>`). */
 export async function openBenchModels(id: string): Promise<BenchModels> {
   if (id.startsWith(ONNX_PREFIX)) return openOnnxRow(id.slice(ONNX_PREFIX.length));
+  if (id.startsWith(TORCH_PREFIX)) return openTorchRow(id.slice(TORCH_PREFIX.length));
   const info = catalogueModel(id);
   if (info.format === 'tfjs-layers') return openLayers(info);
   if (info.format === 'tflite') return openTfliteRow(info);

@@ -84,6 +84,24 @@ describe('wasm gradient kernels', () => {
     expectClose(got.dwConv, want.dwConv);
   });
 
+  it("gives tf.gather's gradient (UnsortedSegmentSum) with repeated, skipped and reordered indices", () => {
+    const buffersBefore = tf.backend().numDataIds();
+    const dx = tf.tidy(() => {
+      const x = tf.tensor3d(values(2 * 5 * 3, 6), [2, 5, 3]);
+      const dy = tf.tensor3d(values(2 * 4 * 3, 7), [2, 4, 3]);
+      return tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.gather(xx, [3, 0, 3, 1], 1), dy)))(x).arraySync() as number[][][];
+    });
+    expect(tf.backend().numDataIds()).toBe(buffersBefore);
+    // Hand-computed: each gathered row sends its dy back to its source row; index 3 twice, 2 and 4 never.
+    const dy = Array.from(values(2 * 4 * 3, 7));
+    const row = (b: number, j: number) => dy.slice((b * 4 + j) * 3, (b * 4 + j) * 3 + 3);
+    const sum = (u: number[], v: number[]) => u.map((a, i) => a + v[i]!);
+    for (const b of [0, 1]) {
+      const want = [row(b, 1), row(b, 3), [0, 0, 0], sum(row(b, 0), row(b, 2)), [0, 0, 0]];
+      dx[b]!.forEach((r, i) => r.forEach((v, c) => expect(v).toBeCloseTo(want[i]![c]!, 6)));
+    }
+  });
+
   it('registers each kernel once, however often it is called', () => {
     registerWasmGradientKernels();
     expect(tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')).toBeDefined();

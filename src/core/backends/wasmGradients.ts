@@ -177,7 +177,28 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): Tensor
   return k.finish(stackTaps(k, taps, filterShape));
 }
 
+/**
+ * UnsortedSegmentSum (the gradient of tf.gather: a ViT's class token, a strided slice) as a one-hot
+ * matrix product: out[s] = Σ_i [id_i = s] · x[i]. The segments are an axis of the gathered tensor.
+ */
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const k = new KernelScope(backend as unknown as Backend);
+  const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
+  const numSegments = (attrs as { numSegments: number }).numSegments;
+  const n = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const rest = x.shape.slice(segmentIds.shape.length);
+  const width = rest.reduce((a, b) => a * b, 1);
+  const ids = k.run('Reshape', { x: segmentIds }, { shape: [n] });
+  // wasm's OneHot writes int32 whatever dtype it is asked for.
+  const hot = k.run('Cast', { x: k.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' }) }, { dtype: 'float32' });
+  const a = k.run('Reshape', { x: hot }, { shape: [1, n, numSegments] });
+  const b = k.run('Reshape', { x }, { shape: [1, n, width] });
+  const sums = k.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+  return k.finish(k.run('Reshape', { x: sums }, { shape: [numSegments, ...rest] }));
+}
+
 const KERNELS: [string, tf.KernelFunc][] = [
+  ['UnsortedSegmentSum', unsortedSegmentSum],
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
   ['Conv2DBackpropFilter', conv2dBackpropFilter],
   ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
@@ -185,7 +206,8 @@ const KERNELS: [string, tf.KernelFunc][] = [
 
 /**
  * Registers, for the wasm backend, the backward kernels it ships without, composed from kernels
- * it has. Input gradients of MobileNets need DepthwiseConv2dNativeBackpropInput; the filter ones
+ * it has. Input gradients of MobileNets need DepthwiseConv2dNativeBackpropInput, those of ONNX
+ * transformers UnsortedSegmentSum (tf.gather's gradient); the filter ones
  * let the naive layers-model gradient run on wasm too (for comparisons). Safe to call repeatedly.
  */
 export function registerWasmGradientKernels(): void {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RawModel } from '../../models/types';
 import { OnnxImportError } from './errors';
 import { inlineFunctions } from './functions';
+import { canFold, foldingKernel, SHAPE_READERS } from './hostOps';
 import { MAX_OPSET, MIN_OPSET, ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops';
 import { DataType, type OnnxGraph, type OnnxNode } from './reader';
 import { intsValue, tensorValue, toLogical, type Kernel, type OpContext, type Value } from './values';
@@ -40,18 +41,11 @@ export function buildOnnxModel(file: OnnxGraph, options: BuildOptions = {}): Onn
   if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
     throw fail(`uses ONNX opset ${graph.opset}; AlignScope runs opsets ${MIN_OPSET} to ${MAX_OPSET} (re-export with e.g. opset_version=17)`);
   }
-  const unsupported = [
-    ...new Set(graph.nodes.filter((n) => !isDefaultDomain(n) || !ONNX_OPS[n.opType]).map((n) => (isDefaultDomain(n) ? n.opType : `${n.domain}.${n.opType}`))),
-  ].sort();
-  if (unsupported.length > 0) {
-    throw fail(
-      `uses the operator${unsupported.length > 1 ? 's' : ''} ${unsupported.join(', ')}, which AlignScope cannot run ` +
-        `(supported: ${SUPPORTED_ONNX_OPS.join(', ')})`,
-    );
-  }
   const { input, layout, height, width, batch } = imageInput(graph, options, fail);
   if (graph.outputs.length !== 1) throw fail(`has ${graph.outputs.length} outputs; an image classifier has one`);
   const { logits, droppedSoftmax } = findLogits(graph);
+  const needed = neededNodes(graph, logits);
+  checkOperators(needed, input, fail);
 
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -68,8 +62,10 @@ export function buildOnnxModel(file: OnnxGraph, options: BuildOptions = {}): Onn
     for (const [name, t] of graph.initializers) {
       constants.set(name, t.floats ? tensorValue(keep(tf.tensor(t.floats, t.dims, 'float32'))) : intsValue(t.ints ?? [], t.dims));
     }
+    // Values computed per forward pass: from the image's values (tensors) or only from its shape (host data).
     const runtime = new Set([input]);
-    for (const node of neededNodes(graph, logits)) {
+    const runtimeHost = new Set<string>();
+    for (const node of needed) {
       const context: OpContext = {
         node,
         opset: graph.opset,
@@ -77,18 +73,30 @@ export function buildOnnxModel(file: OnnxGraph, options: BuildOptions = {}): Onn
         keep,
         fail: nodeFail(node),
       };
-      const missing = node.inputs.find((i) => i !== '' && !constants.has(i) && !runtime.has(i));
+      const missing = node.inputs.find((i) => i !== '' && !constants.has(i) && !runtime.has(i) && !runtimeHost.has(i));
       if (missing !== undefined) throw context.fail(`reads "${missing}", which no earlier node computes`);
-      const kernel = guard(context, () => ONNX_OPS[node.opType](context));
-      if (node.inputs.some((i) => runtime.has(i))) {
-        plan.push({ node, kernel });
+      const readsImage = node.inputs.some((i) => runtime.has(i));
+      if (readsImage && SHAPE_READERS[node.opType]) {
+        plan.push({ node, kernel: SHAPE_READERS[node.opType]!(context) });
+        node.outputs.forEach((o) => runtimeHost.add(o));
+      } else if (readsImage) {
+        plan.push({ node, kernel: guard(context, () => ONNX_OPS[node.opType]!(context)) });
         node.outputs.forEach((o) => runtime.add(o));
       } else {
-        // Constant folding: weights reshaped, shapes computed, once at load time.
+        const perForward = node.inputs.some((i) => runtimeHost.has(i));
+        const kernel = guard(context, () => foldingKernel(context, perForward));
+        if (!kernel) throw context.fail(`computes a constant with an operator AlignScope cannot evaluate`);
+        if (perForward) {
+          // Shape arithmetic of an image whose batch may vary: on the host, on every forward pass.
+          plan.push({ node, kernel });
+          node.outputs.forEach((o) => runtimeHost.add(o));
+          continue;
+        }
+        // Constant folding: weights reshaped, masks and index tables built, once at load time.
         const outputs = guard(context, () => {
           let v: Value[] = [];
           tf.tidy(() => {
-            v = asList(kernel(context.constants));
+            v = asList(kernel(context.constants)).map((o) => (o.kind === 'ints' && o.float ? tensorValue(toLogical(o)) : o));
             v.forEach((o) => o.kind === 'tensor' && keep(tf.keep(o.t)));
           });
           return v;
@@ -220,6 +228,34 @@ function findLogits(graph: OnnxGraph): { logits: string; droppedSoftmax: boolean
     name = n.inputs[0];
   }
   return { logits: graph.outputs[0].name, droppedSoftmax: false };
+}
+
+/**
+ * Refuses a file whose image path (nodes reading the image's values) uses operators without a tfjs
+ * kernel, listing them all; and one whose constant part uses an operator nothing here evaluates.
+ */
+function checkOperators(nodes: OnnxNode[], input: string, fail: (p: string) => Error): void {
+  const image = new Set([input]);
+  const unsupported = new Set<string>();
+  let unknownConstant: string | undefined;
+  for (const n of nodes) {
+    const name = isDefaultDomain(n) ? n.opType : `${n.domain}.${n.opType}`;
+    if (n.inputs.some((i) => image.has(i))) {
+      if (SHAPE_READERS[n.opType] && isDefaultDomain(n)) continue;
+      if (!isDefaultDomain(n) || !ONNX_OPS[n.opType]) unsupported.add(name);
+      n.outputs.forEach((o) => image.add(o));
+    } else if (!isDefaultDomain(n) || !canFold(n.opType)) {
+      unknownConstant ??= `cannot be imported: node "${n.name || n.outputs[0]}" (${name}) computes a constant with an operator AlignScope cannot evaluate`;
+    }
+  }
+  const list = [...unsupported].sort();
+  if (list.length > 0) {
+    throw fail(
+      `uses the operator${list.length > 1 ? 's' : ''} ${list.join(', ')}, which AlignScope cannot run ` +
+        `(supported: ${SUPPORTED_ONNX_OPS.join(', ')})`,
+    );
+  }
+  if (unknownConstant) throw fail(unknownConstant);
 }
 
 /** The nodes the logits depend on, in file order (ONNX stores nodes topologically sorted). */

@@ -18,7 +18,7 @@ import {
 } from './values';
 
 /** An op applied value by value: keeps the layout its input has. */
-const unary =
+export const unary =
   (f: (x: tf.Tensor) => tf.Tensor): KernelCompiler =>
   (c) =>
   ([x]) => {
@@ -84,7 +84,7 @@ function broadcastInts(a: Value & { kind: 'ints' }, b: Value & { kind: 'ints' },
  * Broadcasting binary op. When either operand is an image stored NHWC, the other is brought to
  * NHWC too (a constant once, kept), so per-channel constants meet their channels.
  */
-const binary =
+export const binary =
   (name: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): KernelCompiler =>
   (c) => {
     const cached: (tf.Tensor | undefined)[] = [];
@@ -137,30 +137,38 @@ const layerNormalization: KernelCompiler = (c) => {
   };
 };
 
-/** ReduceMean: axes from the attribute (opset < 18) or a constant input; image axes reduce in NHWC. */
-const reduceMean: KernelCompiler = (c) => {
-  const keepDims = attrInt(c, 'keepdims', 1) === 1;
-  return ([x, axesInput]) => {
-    if (!x) throw c.fail('lacks its input');
-    const rank = logicalShape(x).length;
-    let axes: number[] | undefined;
-    if (c.opset < 18) {
-      const a = c.node.attributes.get('axes');
-      axes = a?.kind === 'ints' ? a.value : undefined;
-    } else if (axesInput) {
-      if (axesInput.kind !== 'ints') throw c.fail('computes its axes at run time; AlignScope needs them constant');
-      axes = axesInput.data;
-    }
-    if (axes?.length === 0 && attrInt(c, 'noop_with_empty_axes', 0) === 1) return x;
-    const all = (axes?.length ? axes : Array.from({ length: rank }, (_, k) => k)).map((a) => normaliseAxis(a, rank, c));
-    if (x.kind === 'tensor' && x.nhwc && (keepDims || (all.includes(2) && all.includes(3)))) {
-      // Reducing H and W (or keeping every axis) leaves the remaining axes in the same order in both layouts.
-      const physical = all.map((a) => NHWC_AXIS[a]!);
-      return tensorValue(tf.mean(x.t, physical, keepDims), keepDims);
-    }
-    return tensorValue(tf.mean(toLogical(x), all, keepDims));
+/**
+ * Reductions: axes from the attribute (before opset `axesFrom`: 13 for ReduceSum, 18 for the others)
+ * or a constant input; image axes reduce in NHWC.
+ */
+const reduction =
+  (f: (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor, axesFrom = 18): KernelCompiler =>
+  (c) => {
+    const keepDims = attrInt(c, 'keepdims', 1) === 1;
+    return ([x, axesInput]) => {
+      if (!x) throw c.fail('lacks its input');
+      const rank = logicalShape(x).length;
+      let axes: number[] | undefined;
+      if (c.opset < axesFrom) {
+        const a = c.node.attributes.get('axes');
+        axes = a?.kind === 'ints' ? a.value : undefined;
+      } else if (axesInput) {
+        if (axesInput.kind !== 'ints') throw c.fail('computes its axes at run time; AlignScope needs them constant');
+        axes = axesInput.data;
+      }
+      if (axes?.length === 0 && attrInt(c, 'noop_with_empty_axes', 0) === 1) return x;
+      const all = (axes?.length ? axes : Array.from({ length: rank }, (_, k) => k)).map((a) => normaliseAxis(a, rank, c));
+      if (x.kind === 'tensor' && x.nhwc && (keepDims || (all.includes(2) && all.includes(3)))) {
+        // Reducing H and W (or keeping every axis) leaves the remaining axes in the same order in both layouts.
+        const physical = all.map((a) => NHWC_AXIS[a]!);
+        return tensorValue(f(x.t, physical, keepDims), keepDims);
+      }
+      return tensorValue(f(toLogical(x), all, keepDims));
+    };
   };
-};
+
+/** ‖x‖₂ over the axes; its gradient x / ‖x‖ is undefined only where the whole slice is zero. */
+const l2 = (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.sqrt(tf.sum(tf.square(x), axes, keepDims));
 
 /** MatMul with NumPy broadcasting; a matrix on the right folds the leading axes into one product. */
 function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -256,7 +264,11 @@ export const mathOps: Record<string, KernelCompiler> = {
   Pow: pow,
   Softmax: softmax,
   LayerNormalization: layerNormalization,
-  ReduceMean: reduceMean,
+  ReduceMean: reduction(tf.mean),
+  ReduceSum: reduction(tf.sum, 13),
+  ReduceMax: reduction(tf.max),
+  ReduceMin: reduction(tf.min),
+  ReduceL2: reduction(l2),
   MatMul: matMulOp,
   Gemm: gemm,
 };

@@ -1,11 +1,12 @@
 import { convOps } from './convOps';
 import { extraOps } from './extraOps';
 import { mathOps } from './mathOps';
+import { normOps } from './normOps';
 import { shapeOps } from './shapeOps';
 import type { KernelCompiler } from './values';
 
 /** Every ai.onnx operator AlignScope can run, by op_type. */
-export const ONNX_OPS: Readonly<Record<string, KernelCompiler>> = { ...convOps, ...mathOps, ...shapeOps, ...extraOps };
+export const ONNX_OPS: Readonly<Record<string, KernelCompiler>> = { ...convOps, ...mathOps, ...shapeOps, ...extraOps, ...normOps };
 
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(ONNX_OPS).sort();
 

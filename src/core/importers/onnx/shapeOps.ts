@@ -37,7 +37,7 @@ function gatherInts(v: Value & { kind: 'ints' }, axis: number, indices: number[]
       for (let k = 0; k < inner; k++) data.push(v.data[(o * dims[axis] + i) * inner + k]);
     }
   }
-  return intsValue(data, outDims);
+  return intsValue(data, outDims, v.float);
 }
 
 function sliceInts(v: Value & { kind: 'ints' }, begin: number[], size: number[], step: number[]): Value {
@@ -51,7 +51,7 @@ function sliceInts(v: Value & { kind: 'ints' }, begin: number[], size: number[],
     for (let k = 0; k < size[axis]; k++) walk(axis + 1, offset + (begin[axis] + k * step[axis]) * s[axis]);
   };
   walk(0, 0);
-  return intsValue(data, size);
+  return intsValue(data, size, v.float);
 }
 
 const shape: KernelCompiler = (c) => ([x]) => {
@@ -81,7 +81,7 @@ const reshape: KernelCompiler = (c) => ([x, target]) => {
   if (!x) throw c.fail('lacks its input');
   const requested = c.opset < 5 ? (attrInts(c, 'shape') ?? []) : intsInput(target, 'shape', c);
   const dims = targetShape(logicalShape(x), requested, c);
-  return x.kind === 'ints' ? intsValue(x.data, dims) : tensorValue(tf.reshape(toLogical(x), dims));
+  return x.kind === 'ints' ? intsValue(x.data, dims, x.float) : tensorValue(tf.reshape(toLogical(x), dims));
 };
 
 const flatten: KernelCompiler = (c) => ([x]) => {
@@ -90,7 +90,7 @@ const flatten: KernelCompiler = (c) => ([x]) => {
   const axis = attrInt(c, 'axis', 1);
   const a = axis < 0 ? axis + dims.length : axis;
   const out = [product(dims.slice(0, a)), product(dims.slice(a))];
-  return x.kind === 'ints' ? intsValue(x.data, out) : tensorValue(tf.reshape(toLogical(x), out));
+  return x.kind === 'ints' ? intsValue(x.data, out, x.float) : tensorValue(tf.reshape(toLogical(x), out));
 };
 
 const transpose: KernelCompiler = (c) => ([x]) => {
@@ -179,7 +179,7 @@ function axesOf(c: OpContext, input: Value | undefined): number[] | undefined {
 }
 
 const withDims = (x: Value, dims: number[]): Value =>
-  x.kind === 'ints' ? intsValue(x.data, dims) : tensorValue(tf.reshape(toLogical(x), dims));
+  x.kind === 'ints' ? intsValue(x.data, dims, x.float) : tensorValue(tf.reshape(toLogical(x), dims));
 
 const squeeze: KernelCompiler = (c) => ([x, axesInput]) => {
   if (!x) throw c.fail('lacks its input');

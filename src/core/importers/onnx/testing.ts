@@ -11,6 +11,11 @@ export interface OnnxFixture {
   gradientCheck: { weights: number[]; direction: number[]; h: number; derivative: number };
 }
 
+/** export_torch.py's pseudo-random values in [0, 1), steps of 1/256: ((i · 2654435761 + seed · 40503) mod 2³²) >> 24, over 256. */
+export function hashed(count: number, seed: number): number[] {
+  return Array.from({ length: count }, (_, i) => ((Math.imul(i, 2654435761 | 0) + seed * 40503) >>> 0 >>> 24) / 256);
+}
+
 const FIXTURES_DIR = new URL('./fixtures/', import.meta.url);
 
 /**
@@ -29,6 +34,12 @@ export function fixtureNames(): string[] {
 export function loadFixture(name: string): OnnxFixture {
   const dir = FIXTURES_DIR;
   const expected = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
+  if (expected.inputHash !== undefined) {
+    // PyTorch fixtures state their input and direction by a seed instead of listing them (Inception's 299² inputs).
+    const count = expected.inputDims.reduce((a: number, b: number) => a * b, 1);
+    expected.input = hashed(count, expected.inputHash);
+    expected.gradientCheck.direction = hashed(count, expected.inputHash + 1).map((v) => v * 2 - 1);
+  }
   return { bytes: new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))), ...expected };
 }
 

@@ -4,7 +4,8 @@ import type { OnnxAttribute, OnnxNode } from './reader';
 /**
  * A value flowing through the graph. Float data lives in tfjs tensors; a rank-4 tensor may be stored
  * NHWC (`nhwc`) while ONNX means NCHW, so convolutions run without transposes. Integer data (shapes,
- * indices, axes) stays on the host, so shape arithmetic never touches the gradient tape.
+ * indices, axes, masks) stays on the host, so shape arithmetic never touches the gradient tape; so do
+ * floats computed from shapes at run time (`float`), as TF-"same" padding computes its pads.
  */
 export type Value = TensorValue | IntsValue;
 
@@ -15,14 +16,18 @@ export interface TensorValue {
   nhwc: boolean;
 }
 
+/** Host data: integers and booleans (0/1), exact up to 2^53 (int64 beyond that only bounds slices); or host floats. */
 export interface IntsValue {
   kind: 'ints';
   data: number[];
   dims: number[];
+  /** Float data on the host (a shape computation in floats, or a constant folded on the host). */
+  float?: boolean;
 }
 
 export const tensorValue = (t: tf.Tensor, nhwc = false): TensorValue => ({ kind: 'tensor', t, nhwc });
-export const intsValue = (data: number[], dims: number[] = [data.length]): IntsValue => ({ kind: 'ints', data, dims });
+export const intsValue = (data: number[], dims: number[] = [data.length], float = false): IntsValue =>
+  float ? { kind: 'ints', data, dims, float } : { kind: 'ints', data, dims };
 
 /** A compiled operator: its output (or outputs, for Split) from its inputs (undefined where an optional input is absent). */
 export type Kernel = (inputs: (Value | undefined)[]) => Value | Value[];
