@@ -1,0 +1,138 @@
+/**
+ * `npm run batch`: the app's batch, headless. Parses and checks the whole command (exit 2 with one
+ * message on bad input, before any job), picks this process's shard of the deterministic job list,
+ * and runs it with the core's BatchRunner on the app's worker host in-process, appending each result
+ * to `<out>/results-<i>-of-<n>.jsonl`. Exit 0 only when every job of the shard has a result.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROTOCOLS } from '../core/attacks/protocols';
+import { jobListHash, planJobs, type BatchPlan } from '../core/batch/plan';
+import { BatchRunner } from '../core/batch/runner';
+import { startInProcessWorker } from '../node/inProcessWorker';
+import { parseArgs, UsageError, USAGE, type BatchArgs } from './args';
+import { HostExecutor } from './hostExecutor';
+import { openImages } from './images';
+import { resolveModels } from './modelSpecs';
+import { ProgressReporter } from './progress';
+import { JsonlResultSink, writePlanFile } from './resultFiles';
+import { resolveShard, shardFileName, shardRange } from './shard';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface Prepared {
+  args: BatchArgs;
+  plan: BatchPlan;
+  hash: string;
+  shard: { index: number; count: number; from: string };
+  range: { start: number; end: number };
+  sources: Map<string, import('../worker/protocol').ModelSource>;
+  images: Awaited<ReturnType<typeof openImages>>;
+}
+
+/** Everything that can be checked before a job runs; throws UsageError. */
+export async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Prepared> {
+  const args = parseArgs(argv);
+  const shard = resolveShard(args.shard, args.shards, env);
+  const models = resolveModels(args.models, cwd);
+  const mirror = env.ALIGNSCOPE_ASSETS_MIRROR;
+  const images = await openImages(args.images, { publicDir: path.join(ROOT, 'public'), mirror }, cwd);
+  const preset = PROTOCOLS[args.protocol];
+  const draft = { protocol: args.protocol, attack: preset.attack, steps: args.steps, seed: 0, models: models.map((m) => m.id), images: images.ids };
+  const hash = jobListHash(draft);
+  // The batch id follows from the command, so every shard, and every requeue, writes the same record ids.
+  const plan: BatchPlan = { ...draft, id: `cli-${hash}`, createdAt: 0, status: 'running' };
+  const range = shardRange(models.length * images.ids.length, shard);
+  return { args, plan, hash, shard, range, sources: new Map(models.map((m) => [m.id, m.source])), images };
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let p: Prepared;
+  let sink: JsonlResultSink;
+  const jobs = () => planJobs(p.plan);
+  try {
+    p = await prepare(argv, env);
+    fs.mkdirSync(p.args.out, { recursive: true });
+    writePlanFile(p.args.out, {
+      jobListHash: p.hash,
+      batchId: p.plan.id,
+      protocol: p.plan.protocol,
+      attack: p.plan.attack,
+      steps: p.plan.steps,
+      models: p.plan.models,
+      images: p.plan.images,
+      jobCount: p.plan.models.length * p.plan.images.length,
+    });
+    sink = new JsonlResultSink(path.join(p.args.out, shardFileName(p.shard)), p.hash, jobs());
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`alignscope batch: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const { args, plan, shard, range } = p;
+  const shardJobs = jobs().slice(range.start, range.end);
+  const mode = args.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
+  const progress = new ProgressReporter(mode, path.join(args.out, `log-${shard.index}-of-${shard.count}.txt`));
+  progress.log(
+    `shard ${shard.index}/${shard.count} (${shard.from}): jobs ${range.start}–${range.end - 1} of ${jobs().length} ` +
+      `(${plan.models.length} models × ${plan.images.length} images, ${plan.protocol}, ${plan.steps} steps, ${args.backend}), job list ${p.hash}`,
+  );
+
+  const worker = startInProcessWorker([path.join(ROOT, 'public', 'assets'), ...(env.ALIGNSCOPE_ASSETS_MIRROR ? [env.ALIGNSCOPE_ASSETS_MIRROR] : [])]);
+  const started = Date.now();
+  let gradEvals = 0;
+  try {
+    const status = await worker.client.init(args.backend);
+    const executor = new HostExecutor(worker.client, status.backend, p.sources);
+    const runner = new BatchRunner(executor, p.images.source, sink);
+    const stop = () => void runner.cancel();
+    process.once('SIGINT', stop);
+    await runner.run(plan, {
+      jobs: shardJobs,
+      onProgress: (pr) => {
+        if (pr.last && pr.last !== lastSeen) {
+          lastSeen = pr.last;
+          gradEvals += pr.last.gradEvals;
+        }
+        progress.update(pr);
+      },
+    });
+    process.off('SIGINT', stop);
+  } finally {
+    progress.finish();
+    worker.close();
+    sink.close();
+  }
+  const finished = sink.finished();
+  const missing = shardJobs.filter((j) => !finished.has(`${j.batchId}|${j.modelId}|${j.imageId}`));
+  const minutes = (Date.now() - started) / 60_000;
+  const ran = shardJobs.length - missing.length;
+  progress.log(
+    `shard ${shard.index}/${shard.count}: ${ran}/${shardJobs.length} jobs have a result; this run: ${(gradEvals / (minutes * 60)).toFixed(2)} gradient steps/s over ${formatMinutes(minutes)}`,
+  );
+  for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);
+  if (missing.length > 20) progress.log(`… and ${missing.length - 20} more without a result`);
+  return missing.length ? 1 : 0;
+}
+let lastSeen: unknown = null;
+
+function formatMinutes(m: number): string {
+  return m < 1 ? `${Math.round(m * 60)}s` : `${m.toFixed(1)} min`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`alignscope batch: ${(e as Error).stack ?? e}`);
+      process.exit(1);
+    },
+  );
+}

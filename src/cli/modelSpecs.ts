@@ -1,0 +1,134 @@
+/**
+ * From the models named on the command line to model ids and ModelSources, checked before any job
+ * runs: a catalogue id must exist, a path must be a readable file of a format AlignScope opens
+ * (with its weight files next to a model.json), a URL must parse.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { catalogueModel } from '../core/models/catalogue';
+import { parseModelJson, weightFileNames } from '../core/models/layersLoader';
+import { pickImporter } from '../core/models/importers';
+import { normalizationPreset, type NormalizationName } from '../core/models/normalizations';
+import type { ModelOverrides, ModelSource } from '../worker/protocol';
+import { modelSpecKind, UsageError, type ModelArg, type ModelFacts } from './args';
+
+export interface ResolvedModel {
+  /** The job list's model id: the catalogue id, or the path or URL with the stated facts as a #fragment. */
+  id: string;
+  source: ModelSource;
+}
+
+const FRAGMENT_KEYS: (keyof ModelFacts)[] = ['norm', 'size', 'classes', 'logits', 'timm'];
+
+/** `path#norm=…&size=…`, the same fragment the app writes after a model URL. */
+export function modelId(spec: string, facts: ModelFacts): string {
+  const q = new URLSearchParams();
+  for (const key of FRAGMENT_KEYS) if (facts[key]) q.set(key, facts[key]!);
+  const fragment = q.toString();
+  return fragment ? `${spec}#${fragment}` : spec;
+}
+
+export function overridesOf(facts: ModelFacts): ModelOverrides {
+  const o: ModelOverrides = {};
+  if (facts.norm) {
+    o.normalization = normalizationPreset(facts.norm as NormalizationName);
+    o.normalizationName = facts.norm;
+  }
+  if (facts.size) o.inputSize = Number(facts.size);
+  if (facts.classes) {
+    o.numOutputs = Number(facts.classes);
+    o.classOffset = facts.classes === '1001' ? 1 : 0;
+  }
+  if (facts.logits) o.logitsLayer = facts.logits;
+  if (facts.timm) o.timmName = facts.timm;
+  return o;
+}
+
+export function resolveModels(models: readonly ModelArg[], cwd = process.cwd()): ResolvedModel[] {
+  const resolved = models.map((m) => resolveModel(m, cwd));
+  const seen = new Set<string>();
+  for (const r of resolved) {
+    if (seen.has(r.id)) throw new UsageError(`The model "${r.id}" is named twice in --models.`);
+    seen.add(r.id);
+  }
+  return resolved;
+}
+
+function resolveModel({ spec, facts }: ModelArg, cwd: string): ResolvedModel {
+  const id = modelId(spec, facts);
+  switch (modelSpecKind(spec)) {
+    case 'catalogue':
+      try {
+        catalogueModel(spec);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      return { id, source: { kind: 'catalogue', id: spec } };
+    case 'url':
+      try {
+        new URL(spec);
+      } catch {
+        throw new UsageError(`The model URL "${spec}" is not a valid address.`);
+      }
+      return { id, source: { kind: 'url', url: spec, overrides: overridesOf(facts) } };
+    case 'path': {
+      const file = path.resolve(cwd, spec);
+      checkModelFile(file, spec);
+      return { id, source: { kind: 'url', url: pathToFileURL(file).href, overrides: overridesOf(facts) } };
+    }
+  }
+}
+
+function readable(file: string, spec: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`The model file "${spec}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
+
+/** Format and companions checked now, so a typo stops the command instead of failing every job of the model. */
+function checkModelFile(file: string, spec: string): void {
+  const name = path.basename(file);
+  // Only the head is needed to pick the importer; a multi-GB .h5 is not read here.
+  const head = readHead(file, spec);
+  try {
+    pickImporter(head, name);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (name.toLowerCase().endsWith('.json')) {
+    let weights: string[];
+    try {
+      weights = weightFileNames(parseModelJson(new Uint8Array(readable(file, spec)), name));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const missing = weights.filter((w) => !fs.existsSync(path.join(path.dirname(file), w)));
+    if (missing.length) {
+      throw new UsageError(`The model "${spec}" names weight files that are not next to it: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}.`);
+    }
+  }
+}
+
+function readHead(file: string, spec: string): Uint8Array {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new UsageError(`The model file "${spec}" does not exist.`);
+  }
+  if (!stat.isFile()) throw new UsageError(`The model "${spec}" is not a file (a folder?): name the model.json, .tflite, .h5 or .onnx file.`);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = new Uint8Array(64);
+      return head.subarray(0, fs.readSync(fd, head, 0, 64, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw new UsageError(`The model file "${spec}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
