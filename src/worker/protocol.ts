@@ -14,13 +14,8 @@ import type { StepAlignment } from '../core/metrics/stepAligner';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-/** What the user may state about a model that is not in the catalogue. */
-export type ModelOverrides = Partial<
-  Pick<
-    ModelInfo,
-    'name' | 'inputSize' | 'normalization' | 'normalizationName' | 'numOutputs' | 'classOffset' | 'logitsLayer' | 'timmName'
-  >
->;
+import type { ModelOverrides } from '../core/models/modelId';
+export type { ModelOverrides };
 
 export type ModelSource =
   | { kind: 'catalogue'; id: string }

@@ -104,7 +104,7 @@ function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length > 2 && bytes[0] === 0xff && bytes[1] === 0xd8;
 }
 
-function squareFromFloat32(bytes: Uint8Array, channels: 1 | 3, what: string): FloatImage {
+export function squareFromFloat32(bytes: Uint8Array, channels: 1 | 3, what: string): FloatImage {
   const count = bytes.length / 4;
   const side = Math.round(Math.sqrt(count / channels));
   if (!Number.isInteger(count) || side * side * channels !== count) {

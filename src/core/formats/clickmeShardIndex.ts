@@ -79,7 +79,7 @@ export async function indexClickmeShard(source: Blob | string, options: IndexCli
 }
 
 /** Byte ranges of a URL through HTTP Range requests; a server that ignores them is reported, not downloaded whole. */
-function urlRange(url: string, fetchImpl: typeof fetch): ReadRange {
+export function urlRange(url: string, fetchImpl: typeof fetch): ReadRange {
   return async (start, end) => {
     const res = await fetchImpl(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
     if (res.status !== 206) {

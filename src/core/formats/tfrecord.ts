@@ -85,6 +85,18 @@ export async function readTfRecordAt(
   return body.subarray(0, length);
 }
 
+/**
+ * The size in bytes (header, data and CRC) of the record whose header starts at `offset`, read
+ * from its 12-byte header alone; null at the end of the file. Walking these sizes finds record k
+ * without reading the data of records 0…k−1.
+ */
+export async function tfRecordSpanAt(read: ReadRange, offset: number, name: string, index: number): Promise<number | null> {
+  const header = await read(offset, offset + HEADER);
+  if (header.length === 0) return null;
+  if (header.length < HEADER) throw truncated(name, index, offset, `its 12-byte header has only ${header.length} bytes`);
+  return HEADER + checkHeader(header, name, index, offset) + FOOTER;
+}
+
 function checkHeader(header: Uint8Array, name: string, index: number, offset: number, max = 256 * 2 ** 20): number {
   const view = new DataView(header.buffer, header.byteOffset, HEADER);
   if (view.getUint32(8, true) !== maskedCrc32c(header.subarray(0, 8))) {

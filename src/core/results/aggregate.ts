@@ -1,4 +1,4 @@
-import { protocolAlignment, type ProtocolId, type ResultRecord } from './types';
+import { isFailed, protocolAlignment, type ProtocolId, type ResultRecord } from './types';
 
 /** Mean and standard error (sample standard deviation, ddof = 1, over √n, as scipy.stats.sem). */
 export interface MeanSe {
@@ -35,6 +35,10 @@ export interface ModelSummary {
   failed: number;
   /** Counted in pt but not in aa, because the attack map was constant. */
   undefinedAlignment: number;
+  /** Counted in pt but not in aa, because the image had no human map. */
+  noHumanMap: number;
+  /** Jobs that could not run (model did not open, corrupt record): in total, in nothing else. */
+  jobFailed: number;
 }
 
 /**
@@ -52,8 +56,9 @@ export function aggregateByModel(records: readonly ResultRecord[]): ModelSummary
   return [...groups.values()].map(summarise);
 }
 
-function summarise(rs: ResultRecord[]): ModelSummary {
-  const first = rs[0];
+function summarise(all: ResultRecord[]): ModelSummary {
+  const first = all.find((r) => !isFailed(r)) ?? all[0];
+  const rs = all.filter((r) => !isFailed(r));
   const correct = rs.filter((r) => r.cleanCorrect);
   const counted = correct.filter((r) => r.success && r.l2 !== null && Number.isFinite(r.l2));
   const aligned = counted.map(protocolAlignment).filter((a): a is number => a !== null);
@@ -64,9 +69,11 @@ function summarise(rs: ResultRecord[]): ModelSummary {
     protocol: first.protocol,
     pt: meanSe(counted.map((r) => r.l2 as number)),
     aa: meanSe(aligned),
-    total: rs.length,
+    total: all.length,
     misclassified: rs.length - correct.length,
     failed: correct.length - counted.length,
-    undefinedAlignment: counted.length - aligned.length,
+    undefinedAlignment: counted.filter((r) => r.humanMap !== false).length - aligned.length,
+    noHumanMap: counted.filter((r) => r.humanMap === false).length,
+    jobFailed: all.length - rs.length,
   };
 }

@@ -38,6 +38,23 @@ export interface ResultRecord {
   steps: number;
   /** Epoch milliseconds. */
   finishedAt: number;
+  /**
+   * 'failed': the job could not run (its model did not open, its record is corrupt): shown and
+   * counted, never averaged in. Absent means 'done' (records stored before failures were kept).
+   */
+  status?: 'done' | 'failed';
+  /** Why a failed job failed, in the importer's or reader's words. */
+  message?: string;
+  /** Where the image came from: sample id, `upload:<name>`, or the shard's name or URL. */
+  imageSource?: string;
+  /** The record's index in its shard; null for samples and uploads. */
+  recordIndex?: number | null;
+  /** False when the image had no human map (alignment null, counted "no human map"). */
+  humanMap?: boolean;
+}
+
+export function isFailed(r: Pick<ResultRecord, 'status'>): boolean {
+  return r.status === 'failed';
 }
 
 /** How a protocol reads alignment (METHOD.md §4, §6). */

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CATALOGUE } from '../../core/models/catalogue';
 import { aggregateByModel, type MeanSe } from '../../core/results/aggregate';
-import { remainingJobs } from '../../core/results/batchPlan';
+import { remainingJobs } from '../../core/batch/plan';
 import { PROTOCOL_IDS, PROTOCOL_LABELS, type ProtocolId } from '../../core/results/types';
 import { loadSamples } from '../gallery/samples';
 import type { SampleRef } from '../state/sessionController';

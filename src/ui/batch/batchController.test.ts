@@ -2,11 +2,11 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AttackConfig, RunResult } from '../../core/attacks/types';
 import type { ModelInfo } from '../../core/models/types';
-import type { BatchPlan } from '../../core/results/batchPlan';
+import type { BatchPlan } from '../../core/batch/plan';
 import { batchStore } from '../state/batchStore';
 import { openResultsStore } from '../storage/resultsStore';
 import { BatchController, type BatchWorkerHandle } from './batchController';
-import type { BatchWorker } from './batchRunner';
+import type { BatchWorker } from '../../worker/batchExecutor';
 
 const worker = (attacks: string[]): BatchWorker => ({
   loadModel: async (s) => ({ id: (s as { id: string }).id, family: 'f', inputSize: 2 }) as ModelInfo,
@@ -25,7 +25,7 @@ function controller(factory: IDBFactory, attacks: string[], locks?: LockManager)
   const c = new BatchController({
     openStore: () => openResultsStore({ factory, name: 'ctl' }),
     createWorker: async (): Promise<BatchWorkerHandle> => ({ worker: worker(attacks), backend: 'webgpu', dispose: () => disposed++ }),
-    loadSample: async () => ({ pixels: new Float32Array(12), heatmap: null, label: 1 }),
+    images: { sample: async () => ({ pixels: new Float32Array(12), heatmap: null, label: 1 }) },
     locks,
   });
   return { c, disposed: () => disposed };

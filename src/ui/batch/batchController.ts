@@ -4,14 +4,18 @@
  * exports CSV. One batch runs per tab; a Web Lock per batch keeps two tabs from running the same one.
  */
 import { aggregateByModel } from '../../core/results/aggregate';
-import { newBatchId, remainingJobs, type BatchPlan } from '../../core/results/batchPlan';
+import { newBatchId, remainingJobs, type BatchPlan } from '../../core/batch/plan';
+import { BatchRunner, type ResultSink } from '../../core/batch/runner';
+import { routedImageSource, type ImageRoutes } from '../../core/batch/imageSource';
+import { parseModelId } from '../../core/models/modelId';
+import { WorkerJobExecutor, type BatchWorker } from '../../worker/batchExecutor';
+import type { ModelSource } from '../../worker/protocol';
 import { recordsToCsv, summariesToCsv } from '../../core/results/exportCsv';
 import { describeProblems, parsePublishedTable } from '../../core/results/publishedTable';
 import type { ProtocolId } from '../../core/results/types';
 import { batchStore } from '../state/batchStore';
 import type { ResultsStore } from '../storage/resultsStore';
 import { PROTOCOLS } from '../../core/attacks/protocols';
-import { BatchRunner, type BatchSample, type BatchWorker } from './batchRunner';
 
 export interface BatchWorkerHandle {
   worker: BatchWorker;
@@ -23,7 +27,10 @@ export interface BatchControllerDeps {
   openStore(): Promise<ResultsStore>;
   /** A worker of the batch's own, so the interactive views keep their model and image. */
   createWorker(): Promise<BatchWorkerHandle>;
-  loadSample(imageId: string, size: number): Promise<BatchSample>;
+  /** How samples, uploads and shard records are loaded. */
+  images: ImageRoutes;
+  /** Model id → what the worker opens; default: catalogue ids and model URLs (file models need the page's files). */
+  resolveModel?(modelId: string): Promise<ModelSource>;
   /** navigator.locks where the browser has it. */
   locks?: LockManager | null;
 }
@@ -148,13 +155,9 @@ export class BatchController {
       const body = async () => {
         handle = await this.deps.createWorker();
         const backend = handle.backend;
-        this.runner = new BatchRunner({
-          worker: handle.worker,
-          loadSample: this.deps.loadSample,
-          store: this.store!,
-          backend: () => backend,
-        });
-        await this.runner.run(plan, (p) => batchStore.getState().setProgress(p));
+        const executor = new WorkerJobExecutor(handle.worker, backend, this.deps.resolveModel ?? resolveUrlOrCatalogue);
+        this.runner = new BatchRunner(executor, routedImageSource(this.deps.images), storeSink(this.store!));
+        await this.runner.run(plan, { onProgress: (p) => batchStore.getState().setProgress(p) });
         return true;
       };
       const locks = this.deps.locks;
@@ -173,4 +176,19 @@ export class BatchController {
       await this.refresh();
     }
   }
+}
+
+/** Results go to the results store (IndexedDB, or memory where storage refuses). */
+export function storeSink(store: Pick<ResultsStore, 'putResult' | 'listResults' | 'putBatch'>): ResultSink {
+  return {
+    storedIds: async (plan) => new Set((await store.listResults()).filter((r) => r.batchId === plan.id).map((r) => r.id)),
+    put: (record) => store.putResult(record),
+    putPlan: (plan) => store.putBatch(plan),
+  };
+}
+
+async function resolveUrlOrCatalogue(modelId: string): Promise<ModelSource> {
+  const ref = parseModelId(modelId);
+  if (ref.kind === 'file') throw new Error(`The model file "${ref.name}" is not open in this tab; open it again to run its jobs.`);
+  return ref;
 }

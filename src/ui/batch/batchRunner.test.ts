@@ -3,10 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AttackConfig, RunResult } from '../../core/attacks/types';
 import type { StepAlignment } from '../../core/metrics/stepAligner';
 import type { ModelInfo } from '../../core/models/types';
-import type { BatchPlan } from '../../core/results/batchPlan';
+import type { BatchPlan } from '../../core/batch/plan';
 import { openResultsStore, type ResultsStore } from '../storage/resultsStore';
 import { WorkerRequestError } from '../../worker/client';
-import { BatchRunner, minMaxScale, type BatchSample, type BatchWorker } from './batchRunner';
+import { BatchRunner, minMaxScale, type BatchImage } from '../../core/batch/runner';
+import { routedImageSource } from '../../core/batch/imageSource';
+import { WorkerJobExecutor, type BatchWorker } from '../../worker/batchExecutor';
+import { storeSink } from './batchController';
 
 const SIZE = 4;
 const ramp = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i / 15);
@@ -81,7 +84,7 @@ class FakeWorker implements BatchWorker {
 }
 
 const samples: Record<string, number> = { fwd: 10, rev: 500, hard: 10, nomap: 10 };
-const loadSample = async (id: string): Promise<BatchSample> => ({
+const loadSample = async (id: string): Promise<BatchImage> => ({
   pixels: Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => 0.25 + (i % 3) * 0.25),
   heatmap: id === 'nomap' ? null : { width: SIZE, height: SIZE, channels: 1, data: ramp },
   label: samples[id],
@@ -100,14 +103,15 @@ async function store(factory = new IDBFactory()) {
 }
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
 
-describe('BatchRunner', () => {
+const runner = (worker: BatchWorker, s: ResultsStore, backend: string) =>
+  new BatchRunner(new WorkerJobExecutor(worker, backend, async (id) => ({ kind: 'catalogue', id })), routedImageSource({ sample: loadSample }), storeSink(s));
+
+describe('BatchRunner in the app (worker executor, results store)', () => {
   it('runs models × images, loads each model once, and stores every result with its protocol', async () => {
     const s = await store();
     const worker = new FakeWorker({ fwd: 10, rev: 500 });
     const progress: number[] = [];
-    const outcome = await new BatchRunner({ worker, loadSample, store: s, backend: () => 'webgpu' }).run(plan(), (p) =>
-      progress.push(p.done),
-    );
+    const outcome = await runner(worker, s, 'webgpu').run(plan(), { onProgress: (p) => progress.push(p.done) });
     expect(outcome).toBe('done');
     expect(worker.calls.filter((c) => c.type === 'loadModel').map((c) => c.arg)).toEqual(['m1', 'm2']);
     const configs = worker.calls.filter((c) => c.type === 'attack').map((c) => c.arg as AttackConfig);
@@ -135,7 +139,7 @@ describe('BatchRunner', () => {
     const s = await store();
     // true class 10 (animate), predicted 20 (also animate): correct for the binary read-out
     const worker = new FakeWorker({ fwd: 20 });
-    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'wasm' }).run(
+    await runner(worker, s, 'wasm').run(
       plan({ protocol: '2025-published', models: ['m1'], images: ['fwd'] }),
     );
     const [r] = await s.listResults();
@@ -148,13 +152,13 @@ describe('BatchRunner', () => {
   it('sends the interactive protocol the image as it is, and the binary read-out counts a wrong group', async () => {
     const s = await store();
     const worker = new FakeWorker({ fwd: 500 });
-    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'wasm' }).run(
+    await runner(worker, s, 'wasm').run(
       plan({ protocol: '2025-corrected', models: ['m1'], images: ['fwd'] }),
     );
     expect((await s.listResults())[0]).toMatchObject({ cleanPrediction: 1, cleanCorrect: false });
     expect(minMaxScale(new Float32Array([0.3, 0.3]))).toEqual(new Float32Array([0.3, 0.3]));
     const w2 = new FakeWorker({ fwd: 10 });
-    await new BatchRunner({ worker: w2, loadSample, store: await store(), backend: () => 'wasm' }).run(plan({ models: ['m1'], images: ['fwd'] }));
+    await runner(w2, await store(), 'wasm').run(plan({ models: ['m1'], images: ['fwd'] }));
     expect([...w2.sent[0].slice(0, 3)]).toEqual([0.25, 0.5, 0.75]);
   });
 
@@ -162,14 +166,14 @@ describe('BatchRunner', () => {
     const factory = new IDBFactory();
     const first = new FakeWorker({ fwd: 10, rev: 500 });
     first.failOnAttack = 2;
-    await expect(new BatchRunner({ worker: first, loadSample, store: await store(factory), backend: () => 'webgpu' }).run(plan()))
+    await expect(runner(first, await store(factory), 'webgpu').run(plan()))
       .rejects.toThrow('The GPU device was lost.');
     // "reload": a fresh store on the same database, a fresh worker
     const s = await store(factory);
     expect((await s.listResults()).map((r) => r.id).sort()).toEqual(['b|m1|fwd', 'b|m1|rev']);
     expect((await s.listBatches())[0].status).toBe('running');
     const second = new FakeWorker({ fwd: 10, rev: 500 });
-    await new BatchRunner({ worker: second, loadSample, store: s, backend: () => 'webgpu' }).run(plan());
+    await runner(second, s, 'webgpu').run(plan());
     expect(second.calls.filter((c) => c.type === 'loadModel').map((c) => c.arg)).toEqual(['m2']);
     expect(second.calls.filter((c) => c.type === 'attack')).toHaveLength(2);
     expect(await s.listResults()).toHaveLength(4);
@@ -179,10 +183,10 @@ describe('BatchRunner', () => {
     const s = await store();
     const worker = new FakeWorker({ fwd: 10, rev: 500 });
     worker.hangOnAttack = 1;
-    const runner = new BatchRunner({ worker, loadSample, store: s, backend: () => 'webgpu' });
-    const outcome = runner.run(plan(), (p) => {
-      if (p.done === 1 && p.current) setTimeout(() => void runner.cancel(), 5);
-    });
+    const r = runner(worker, s, 'webgpu');
+    const outcome = r.run(plan(), { onProgress: (p) => {
+      if (p.done === 1 && p.current) setTimeout(() => void r.cancel(), 5);
+    } });
     expect(await outcome).toBe('cancelled');
     expect(worker.calls.find((c) => c.type === 'cancel')?.arg).toBe(101);
     expect((await s.listResults()).map((r) => r.id)).toEqual(['b|m1|fwd']);
@@ -192,14 +196,14 @@ describe('BatchRunner', () => {
   it('sends no map for an image without one, and stores the worker\'s undefined alignment', async () => {
     const s = await store();
     const worker = new FakeWorker({ nomap: 10 });
-    await new BatchRunner({ worker, loadSample, store: s, backend: () => 'cpu' }).run(plan({ models: ['m1'], images: ['nomap'] }));
+    await runner(worker, s, 'cpu').run(plan({ models: ['m1'], images: ['nomap'] }));
     expect(worker.maps).toEqual([undefined]);
     expect((await s.listResults())[0]).toMatchObject({ success: true, l2: 0.25, alignmentMean: null, alignmentMax: null });
   });
 
   it('records an unsuccessful attack without norms or alignment', async () => {
     const s = await store();
-    await new BatchRunner({ worker: new FakeWorker({ hard: 10 }), loadSample, store: s, backend: () => 'cpu' }).run(
+    await runner(new FakeWorker({ hard: 10 }), s, 'cpu').run(
       plan({ models: ['m1'], images: ['hard'] }),
     );
     expect((await s.listResults())[0]).toMatchObject({ success: false, l2: null, alignmentMean: null, alignmentMax: null });

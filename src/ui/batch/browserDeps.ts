@@ -6,7 +6,7 @@ import { sessionStore } from '../state/sessionStore';
 import { openResultsStore } from '../storage/resultsStore';
 import { WorkerClient, type PortLike } from '../../worker/client';
 import { BatchController, type BatchWorkerHandle } from './batchController';
-import type { BatchSample } from './batchRunner';
+import type { BatchImage } from '../../core/batch/runner';
 
 export class SampleLoadError extends Error {
   constructor(message: string) {
@@ -21,7 +21,7 @@ async function fetchBlob(url: string, what: string): Promise<Blob> {
   return res.blob();
 }
 
-export async function loadSample(imageId: string, size: number): Promise<BatchSample> {
+export async function loadSample(imageId: string, size: number): Promise<BatchImage> {
   const sample = (await loadSamples()).find((s) => s.id === imageId);
   if (!sample) throw new SampleLoadError(`There is no sample image "${imageId}" in the gallery.`);
   if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
@@ -60,7 +60,7 @@ export function batchController(): BatchController {
   instance ??= new BatchController({
     openStore: () => openResultsStore(),
     createWorker,
-    loadSample,
+    images: { sample: loadSample },
     locks: typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null,
   });
   return instance;

@@ -9,7 +9,7 @@ const se = (mean: number, sem: number | null, n: number) => ({ mean, sem, n });
 function summary(modelId: string, protocol: ModelSummary['protocol'], pt: number, aa: number): ModelSummary {
   return {
     modelId, modelName: modelId, family: 'mobilenet', protocol, pt: se(pt, 0.02, 2), aa: se(aa, 0.05, 2),
-    total: 2, misclassified: 0, failed: 0, undefinedAlignment: 0,
+    total: 2, misclassified: 0, failed: 0, undefinedAlignment: 0, noHumanMap: 0, jobFailed: 0,
   };
 }
 const top1: Record<string, number> = { mobilenet_v1_0_25: 49.8, mobilenet_v1_0_75: 68.4, 'resnet50.a1_in1k': 81.2 };

@@ -5,7 +5,7 @@ import { axisTitles, comparabilityNotes, coordOf, imagePoints, protocolLinks, ta
 
 const se = (mean: number | null, n = 2) => ({ mean, sem: mean === null ? null : 0.1, n });
 const summary = (modelId: string, protocol: ModelSummary['protocol'], pt: number | null): ModelSummary => ({
-  modelId, modelName: modelId, family: 'f', protocol, pt: se(pt), aa: se(0.2), total: 2, misclassified: 0, failed: 0, undefinedAlignment: 0,
+  modelId, modelName: modelId, family: 'f', protocol, pt: se(pt), aa: se(0.2), total: 2, misclassified: 0, failed: 0, undefinedAlignment: 0, noHumanMap: 0, jobFailed: 0,
 });
 
 describe('scatter data', () => {

@@ -4,10 +4,10 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { BatchPlan } from '../../core/results/batchPlan';
+import type { BatchPlan } from '../../core/batch/plan';
 import type { PublishedRow } from '../../core/results/publishedTable';
 import type { ProtocolId, ResultRecord } from '../../core/results/types';
-import type { BatchProgress } from '../batch/batchRunner';
+import type { BatchProgress } from '../../core/batch/runner';
 import type { StorageKind } from '../storage/resultsStore';
 import type { LayerId, ScatterMode } from '../scatter/scatterData';
 

@@ -1,6 +1,6 @@
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { remainingJobs, recordId, type BatchPlan } from '../../core/results/batchPlan';
+import { remainingJobs, recordId, type BatchPlan } from '../../core/batch/plan';
 import type { ResultRecord } from '../../core/results/types';
 import { openDatabase } from './idbRequest';
 import { openResultsStore, type ResultsStore } from './resultsStore';

@@ -1,4 +1,4 @@
-import type { BatchPlan } from '../../core/results/batchPlan';
+import type { BatchPlan } from '../../core/batch/plan';
 import type { ResultRecord } from '../../core/results/types';
 import { committed, openDatabase, request } from './idbRequest';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FIELDS, parseUrlModelId, toOverrides, urlModelId } from './modelOverrides';
+import { EMPTY_FIELDS, parseUrlModelId, toOverrides, urlModelId } from './modelId';
 
 describe('toOverrides', () => {
   it('states nothing when the form is empty, so the file decides', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemainingMs, planJobs, recordId, remainingJobs, type BatchPlan } from './batchPlan';
-import type { ResultRecord } from './types';
+import { estimateRemainingMs, planJobs, recordId, remainingJobs, type BatchPlan } from './plan';
+import type { ResultRecord } from '../results/types';
 
 const plan: BatchPlan = {
   id: 'b1', createdAt: 0, protocol: 'interactive', models: ['m1', 'm2'], images: ['i1', 'i2'],
