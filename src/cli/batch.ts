@@ -11,8 +11,8 @@ import { PROTOCOLS } from '../core/attacks/protocols';
 import { jobListHash, planJobs, type BatchPlan } from '../core/batch/plan';
 import { BatchRunner } from '../core/batch/runner';
 import { startInProcessWorker } from '../node/inProcessWorker';
+import { WorkerJobExecutor } from '../worker/batchExecutor';
 import { parseArgs, UsageError, USAGE, type BatchArgs } from './args';
-import { HostExecutor } from './hostExecutor';
 import { openImages } from './images';
 import { resolveModels } from './modelSpecs';
 import { ProgressReporter } from './progress';
@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   let gradEvals = 0;
   try {
     const status = await worker.client.init(args.backend);
-    const executor = new HostExecutor(worker.client, status.backend, p.sources);
+    const executor = new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!);
     const runner = new BatchRunner(executor, p.images.source, sink);
     const stop = () => void runner.cancel();
     process.once('SIGINT', stop);

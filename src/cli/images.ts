@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cropResize } from '../core/image/resize';
-import { humanMapForModel } from '../core/metrics/clickme';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
-import { decodeImageSync } from '../node/decodeImage';
-import { fileFetch } from '../node/fileFetch';
-import { ShardFile } from '../node/shardFile';
+import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
+import { fileFetch, readRange } from '../node/fileFetch';
 import { UsageError } from './args';
 import type { BatchImage, ImageSource } from '../core/batch/runner';
-import { expandImageSpecs, parseImageId, shardImageId, type ImageSpec } from '../core/batch/imageIds';
+import { expandImageSpecs, type ImageSpec } from '../core/batch/imageIds';
+import { routedImageSource } from '../core/batch/imageSource';
+import { LazyShard } from '../core/batch/shardRecords';
 
 export interface AssetFolders {
   /** The app's public folder (holds samples/ and assets/). */
@@ -71,7 +71,7 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
     return gallery;
   };
   const pictures = new Map<string, FolderPicture>();
-  const shards = new Map<string, ShardFile>();
+  const shards = new Map<string, { shard: LazyShard; count: number }>();
 
   const parsed: ImageSpec[] = [];
   for (const spec of specs) {
@@ -94,8 +94,10 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
     } else if (stat?.isFile() || range || spec.startsWith('shard:')) {
       if (!stat?.isFile()) throw new UsageError(`The ClickMe shard "${fileName}" does not exist.`);
       if (!shards.has(fileName)) {
+        // Walking the record headers once checks that the file is a TFRecord file and counts its records.
+        const shard = new LazyShard(fileName, async (start, end) => readRange(full, start, end), decodeImageBytes);
         try {
-          shards.set(fileName, await ShardFile.open(full, fileName, async (b, c, n) => decodeImageSync(b, c, n)));
+          shards.set(fileName, { shard, count: await shard.count() });
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
@@ -127,31 +129,25 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
     throw new UsageError((e as Error).message);
   }
 
-  const source: ImageSource = {
-    async load(imageId, size): Promise<BatchImage> {
-      const ref = parseImageId(imageId);
-      if (ref.kind === 'shard') {
-        const shard = shards.get(ref.shard);
-        if (!shard) throw new Error(`The shard "${ref.shard}" was not named on the command line.`);
-        const record = await shard.record(ref.index);
-        return {
-          pixels: cropResize(record.image, size).data,
-          heatmap: humanMapForModel(record.heatmap, size, record.heatmapSource),
-          label: record.label,
-        };
-      }
-      if (ref.kind === 'upload') {
-        const pic = pictures.get(imageId);
-        if (!pic) throw new Error(`The picture "${ref.name}" was not named on the command line.`);
-        return readPicture(pic.file, pic.map, pic.label, size);
-      }
-      const sample = (await samples()).find((s) => s.id === ref.id);
-      if (!sample || sample.label === undefined) throw new Error(`There is no labelled sample image "${ref.id}".`);
-      // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
+  const source: ImageSource = routedImageSource({
+    // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
+    async sample(id, size) {
+      const sample = (await samples()).find((s) => s.id === id);
+      if (!sample || sample.label === undefined) throw new Error(`There is no labelled sample image "${id}".`);
       return readPicture(fileOf(sample.imageUrl), sample.heatmapUrl ? fileOf(sample.heatmapUrl) : null, sample.label, size);
     },
-  };
-  return { ids, source, recordsRead: () => [...shards.values()].reduce((n, s) => n + s.recordsRead, 0) };
+    async upload(name, size) {
+      const pic = pictures.get(`upload:${name}`);
+      if (!pic) throw new Error(`The picture "${name}" was not named on the command line.`);
+      return readPicture(pic.file, pic.map, pic.label, size);
+    },
+    async shard(name) {
+      const opened = shards.get(name);
+      if (!opened) throw new Error(`The shard "${name}" was not named on the command line.`);
+      return opened.shard;
+    },
+  });
+  return { ids, source, recordsRead: () => [...shards.values()].reduce((n, s) => n + s.shard.recordsRead, 0) };
 }
 
 function fileOf(url: string): string {

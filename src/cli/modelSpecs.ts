@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { catalogueModel } from '../core/models/catalogue';
 import { parseModelJson, weightFileNames } from '../core/models/layersLoader';
 import { pickImporter } from '../core/models/importers';
-import { normalizationPreset, type NormalizationName } from '../core/models/normalizations';
-import type { ModelOverrides, ModelSource } from '../worker/protocol';
+import { toOverrides, urlModelId, type OverrideFields } from '../core/models/modelId';
+import type { NormalizationName } from '../core/models/normalizations';
+import type { ModelSource } from '../worker/protocol';
 import { modelSpecKind, UsageError, type ModelArg, type ModelFacts } from './args';
 
 export interface ResolvedModel {
@@ -19,30 +20,15 @@ export interface ResolvedModel {
   source: ModelSource;
 }
 
-const FRAGMENT_KEYS: (keyof ModelFacts)[] = ['norm', 'size', 'classes', 'logits', 'timm'];
-
-/** `path#norm=…&size=…`, the same fragment the app writes after a model URL. */
-export function modelId(spec: string, facts: ModelFacts): string {
-  const q = new URLSearchParams();
-  for (const key of FRAGMENT_KEYS) if (facts[key]) q.set(key, facts[key]!);
-  const fragment = q.toString();
-  return fragment ? `${spec}#${fragment}` : spec;
-}
-
-export function overridesOf(facts: ModelFacts): ModelOverrides {
-  const o: ModelOverrides = {};
-  if (facts.norm) {
-    o.normalization = normalizationPreset(facts.norm as NormalizationName);
-    o.normalizationName = facts.norm;
-  }
-  if (facts.size) o.inputSize = Number(facts.size);
-  if (facts.classes) {
-    o.numOutputs = Number(facts.classes);
-    o.classOffset = facts.classes === '1001' ? 1 : 0;
-  }
-  if (facts.logits) o.logitsLayer = facts.logits;
-  if (facts.timm) o.timmName = facts.timm;
-  return o;
+/** The app's form fields for what the command line states about a model. */
+export function factsToFields(facts: ModelFacts): OverrideFields {
+  return {
+    normalization: (facts.norm ?? '') as NormalizationName | '',
+    inputSize: facts.size ?? '',
+    classes: (facts.classes ?? '') as OverrideFields['classes'],
+    logitsLayer: facts.logits ?? '',
+    timmName: facts.timm ?? '',
+  };
 }
 
 export function resolveModels(models: readonly ModelArg[], cwd = process.cwd()): ResolvedModel[] {
@@ -56,7 +42,9 @@ export function resolveModels(models: readonly ModelArg[], cwd = process.cwd()):
 }
 
 function resolveModel({ spec, facts }: ModelArg, cwd: string): ResolvedModel {
-  const id = modelId(spec, facts);
+  // A path or URL carries what the user stated in a #fragment, as the app's model ids do.
+  const fields = factsToFields(facts);
+  const id = modelSpecKind(spec) === 'catalogue' ? spec : urlModelId(spec, fields);
   switch (modelSpecKind(spec)) {
     case 'catalogue':
       try {
@@ -71,11 +59,11 @@ function resolveModel({ spec, facts }: ModelArg, cwd: string): ResolvedModel {
       } catch {
         throw new UsageError(`The model URL "${spec}" is not a valid address.`);
       }
-      return { id, source: { kind: 'url', url: spec, overrides: overridesOf(facts) } };
+      return { id, source: { kind: 'url', url: spec, overrides: toOverrides(fields) } };
     case 'path': {
       const file = path.resolve(cwd, spec);
       checkModelFile(file, spec);
-      return { id, source: { kind: 'url', url: pathToFileURL(file).href, overrides: overridesOf(facts) } };
+      return { id, source: { kind: 'url', url: pathToFileURL(file).href, overrides: toOverrides(fields) } };
     }
   }
 }

@@ -30,9 +30,9 @@ export const fileFetch: typeof fetch = async (input, init) => {
     const start = Number(range[1]);
     const end = Math.min(range[2] ? Number(range[2]) + 1 : size, size);
     const bytes = readRange(file, start, end);
-    return new Response(bytes, { status: 206, headers: { ...headers, 'content-length': String(bytes.length) } });
+    return new Response(bytes as BlobPart, { status: 206, headers: { ...headers, 'content-length': String(bytes.length) } });
   }
-  return new Response(fs.readFileSync(file), { status: 200, headers: { ...headers, 'content-length': String(size) } });
+  return new Response(fs.readFileSync(file) as BlobPart, { status: 200, headers: { ...headers, 'content-length': String(size) } });
 };
 
 /** Bytes [start, end) of a file, read in place (a shard of several GB is never read whole). */
