@@ -8,10 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOLS } from '../core/attacks/protocols';
-import { jobListHash, planJobs, type BatchPlan } from '../core/batch/plan';
+import { jobListHash, planJobs, recordId, type BatchPlan } from '../core/batch/plan';
+import type { ResultRecord } from '../core/results/types';
 import { BatchRunner } from '../core/batch/runner';
 import { startInProcessWorker } from '../node/inProcessWorker';
 import { WorkerJobExecutor } from '../worker/batchExecutor';
+import type { ModelSource } from '../worker/protocol';
 import { parseArgs, UsageError, USAGE, type BatchArgs } from './args';
 import { openImages } from './images';
 import { resolveModels } from './modelSpecs';
@@ -27,7 +29,7 @@ export interface Prepared {
   hash: string;
   shard: { index: number; count: number; from: string };
   range: { start: number; end: number };
-  sources: Map<string, import('../worker/protocol').ModelSource>;
+  sources: Map<string, ModelSource>;
   images: Awaited<ReturnType<typeof openImages>>;
 }
 
@@ -47,6 +49,23 @@ export async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, c
   return { args, plan, hash, shard, range, sources: new Map(models.map((m) => [m.id, m.source])), images };
 }
 
+/** Writes plan.json and opens the shard's result file; throws UsageError for a folder of another command. */
+function openOutput(p: Prepared): JsonlResultSink {
+  const { plan, args } = p;
+  fs.mkdirSync(args.out, { recursive: true });
+  writePlanFile(args.out, {
+    jobListHash: p.hash,
+    batchId: plan.id,
+    protocol: plan.protocol,
+    attack: plan.attack,
+    steps: plan.steps,
+    models: plan.models,
+    images: plan.images,
+    jobCount: plan.models.length * plan.images.length,
+  });
+  return new JsonlResultSink(path.join(args.out, shardFileName(p.shard)), p.hash, planJobs(plan));
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
@@ -54,40 +73,28 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   let p: Prepared;
   let sink: JsonlResultSink;
-  const jobs = () => planJobs(p.plan);
   try {
     p = await prepare(argv, env);
-    fs.mkdirSync(p.args.out, { recursive: true });
-    writePlanFile(p.args.out, {
-      jobListHash: p.hash,
-      batchId: p.plan.id,
-      protocol: p.plan.protocol,
-      attack: p.plan.attack,
-      steps: p.plan.steps,
-      models: p.plan.models,
-      images: p.plan.images,
-      jobCount: p.plan.models.length * p.plan.images.length,
-    });
-    sink = new JsonlResultSink(path.join(p.args.out, shardFileName(p.shard)), p.hash, jobs());
+    sink = openOutput(p);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`alignscope batch: ${e.message}`);
-      return 2;
-    }
-    throw e;
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`alignscope batch: ${e.message}`);
+    return 2;
   }
   const { args, plan, shard, range } = p;
-  const shardJobs = jobs().slice(range.start, range.end);
+  const allJobs = planJobs(plan);
+  const shardJobs = allJobs.slice(range.start, range.end);
   const mode = args.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
   const progress = new ProgressReporter(mode, path.join(args.out, `log-${shard.index}-of-${shard.count}.txt`));
   progress.log(
-    `shard ${shard.index}/${shard.count} (${shard.from}): jobs ${range.start}–${range.end - 1} of ${jobs().length} ` +
+    `shard ${shard.index}/${shard.count} (${shard.from}): jobs ${range.start}–${range.end - 1} of ${allJobs.length} ` +
       `(${plan.models.length} models × ${plan.images.length} images, ${plan.protocol}, ${plan.steps} steps, ${args.backend}), job list ${p.hash}`,
   );
 
-  const worker = startInProcessWorker([path.join(ROOT, 'public', 'assets'), ...(env.ALIGNSCOPE_ASSETS_MIRROR ? [env.ALIGNSCOPE_ASSETS_MIRROR] : [])]);
-  const started = Date.now();
-  let gradEvals = 0;
+  const assetDirs = [path.join(ROOT, 'public', 'assets'), ...(env.ALIGNSCOPE_ASSETS_MIRROR ? [env.ALIGNSCOPE_ASSETS_MIRROR] : [])];
+  const worker = startInProcessWorker(assetDirs);
+  const speed = { steps: 0, ms: 0, jobs: 0 };
+  let last: ResultRecord | null = null;
   try {
     const status = await worker.client.init(args.backend);
     const executor = new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!);
@@ -97,9 +104,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     await runner.run(plan, {
       jobs: shardJobs,
       onProgress: (pr) => {
-        if (pr.last && pr.last !== lastSeen) {
-          lastSeen = pr.last;
-          gradEvals += pr.last.gradEvals;
+        if (pr.last && pr.last !== last && pr.last.status !== 'failed') {
+          last = pr.last;
+          speed.steps += pr.last.gradEvals;
+          speed.ms += pr.last.wallMs;
+          speed.jobs++;
         }
         progress.update(pr);
       },
@@ -111,20 +120,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     sink.close();
   }
   const finished = sink.finished();
-  const missing = shardJobs.filter((j) => !finished.has(`${j.batchId}|${j.modelId}|${j.imageId}`));
-  const minutes = (Date.now() - started) / 60_000;
-  const ran = shardJobs.length - missing.length;
+  const missing = shardJobs.filter((j) => !finished.has(recordId(j)));
   progress.log(
-    `shard ${shard.index}/${shard.count}: ${ran}/${shardJobs.length} jobs have a result; this run: ${(gradEvals / (minutes * 60)).toFixed(2)} gradient steps/s over ${formatMinutes(minutes)}`,
+    `shard ${shard.index}/${shard.count}: ${shardJobs.length - missing.length}/${shardJobs.length} jobs have a result` +
+      (speed.jobs
+        ? `; this run: ${speed.jobs} jobs, ${((speed.jobs * 60_000) / speed.ms).toFixed(1)} jobs/min, ${((speed.steps * 1000) / speed.ms).toFixed(2)} attack steps/s (gradient evaluations over job time, model loading included)`
+        : ''),
   );
   for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);
   if (missing.length > 20) progress.log(`… and ${missing.length - 20} more without a result`);
   return missing.length ? 1 : 0;
-}
-let lastSeen: unknown = null;
-
-function formatMinutes(m: number): string {
-  return m < 1 ? `${Math.round(m * 60)}s` : `${m.toFixed(1)} min`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { catalogueModel } from '../core/models/catalogue';
 import { parseModelJson, weightFileNames } from '../core/models/layersLoader';
 import { pickImporter } from '../core/models/importers';
+import { isHdf5 } from '../core/importers/keras-h5/hdf5';
+import { hasTfliteIdentifier } from '../core/importers/tflite/reader';
 import { toOverrides, urlModelId, type OverrideFields } from '../core/models/modelId';
 import type { NormalizationName } from '../core/models/normalizations';
 import type { ModelSource } from '../worker/protocol';
@@ -43,9 +45,12 @@ export function resolveModels(models: readonly ModelArg[], cwd = process.cwd()):
 
 function resolveModel({ spec, facts }: ModelArg, cwd: string): ResolvedModel {
   // A path or URL carries what the user stated in a #fragment, as the app's model ids do.
+  // A file named without a folder or a model extension ("mymodel") is still a path when it exists.
+  const isFile = fs.statSync(path.resolve(cwd, spec), { throwIfNoEntry: false })?.isFile() ?? false;
+  const kind = modelSpecKind(spec) === 'catalogue' && isFile ? 'path' : modelSpecKind(spec);
   const fields = factsToFields(facts);
-  const id = modelSpecKind(spec) === 'catalogue' ? spec : urlModelId(spec, fields);
-  switch (modelSpecKind(spec)) {
+  const id = kind === 'catalogue' ? spec : urlModelId(spec, fields);
+  switch (kind) {
     case 'catalogue':
       try {
         catalogueModel(spec);
@@ -81,11 +86,14 @@ function checkModelFile(file: string, spec: string): void {
   const name = path.basename(file);
   // Only the head is needed to pick the importer; a multi-GB .h5 is not read here.
   const head = readHead(file, spec);
+  let format: string;
   try {
-    pickImporter(head, name);
+    format = pickImporter(head, name).format;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const problem = contentProblem(format, head);
+  if (problem) throw new UsageError(`The model file "${spec}" is named as ${format} but ${problem}.`);
   if (name.toLowerCase().endsWith('.json')) {
     let weights: string[];
     try {
@@ -98,6 +106,18 @@ function checkModelFile(file: string, spec: string): void {
       throw new UsageError(`The model "${spec}" names weight files that are not next to it: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}.`);
     }
   }
+}
+
+/**
+ * The importers pick a format by extension too (a file named .onnx is opened as ONNX); the first
+ * bytes tell a renamed or damaged file here, before any job, instead of failing every job of it.
+ */
+function contentProblem(format: string, head: Uint8Array): string | null {
+  if (format === 'tflite' && !hasTfliteIdentifier(head)) return 'it lacks the TFLite file identifier "TFL3"';
+  if (format === 'keras-h5' && !isHdf5(head)) return 'it does not start with the HDF5 signature';
+  // Every ONNX writer serialises ModelProto's ir_version (field 1, a varint) first.
+  if (format === 'onnx' && head[0] !== 0x08) return 'it does not start like an ONNX ModelProto';
+  return null;
 }
 
 function readHead(file: string, spec: string): Uint8Array {

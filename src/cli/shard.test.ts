@@ -34,6 +34,10 @@ describe('resolveShard', () => {
     expect(resolveShard(null, null, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toMatchObject({ index: 2, count: 3, from: 'Slurm' });
   });
 
+  it('takes the count from --shards when one Slurm task is submitted again on its own', () => {
+    expect(resolveShard(null, 3, { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '1', SLURM_ARRAY_TASK_MIN: '1' })).toMatchObject({ index: 1, count: 3 });
+  });
+
   it('refuses a Slurm array that does not start at 0', () => {
     expect(() => resolveShard(null, null, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1' })).toThrow(UsageError);
   });

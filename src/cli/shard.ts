@@ -2,7 +2,8 @@ import { parseShard, UsageError, type ShardArg } from './args';
 
 /**
  * Which shard this process owns: `--shard i/n`; else a Slurm array task (SLURM_ARRAY_TASK_ID of
- * SLURM_ARRAY_TASK_COUNT, the array submitted as --array=0-<n-1>); else a Kubernetes Indexed Job
+ * SLURM_ARRAY_TASK_COUNT, the array submitted as --array=0-<n-1>; or of --shards n, when one task
+ * is submitted again on its own as --array=<i>); else a Kubernetes Indexed Job
  * (JOB_COMPLETION_INDEX, with --shards n); else the whole job list as shard 0 of 1.
  */
 export function resolveShard(shard: ShardArg | null, shards: number | null, env: NodeJS.ProcessEnv): ShardArg & { from: string } {
@@ -12,6 +13,8 @@ export function resolveShard(shard: ShardArg | null, shards: number | null, env:
   }
   const task = env.SLURM_ARRAY_TASK_ID;
   if (task !== undefined && task !== '') {
+    // --shards names the count when one task is submitted again on its own (--array=<i>).
+    if (shards !== null) return { ...parseShard(`${task}/${shards}`, 'SLURM_ARRAY_TASK_ID/--shards'), from: 'Slurm' };
     const count = env.SLURM_ARRAY_TASK_COUNT;
     if (!count) throw new UsageError('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: submit with --array=0-<n-1>.');
     const min = Number(env.SLURM_ARRAY_TASK_MIN ?? '0');
