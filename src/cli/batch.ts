@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOLS } from '../core/attacks/protocols';
 import { jobListHash, planJobs, recordId, type BatchPlan } from '../core/batch/plan';
-import type { ResultRecord } from '../core/results/types';
 import { BatchRunner } from '../core/batch/runner';
 import { startInProcessWorker } from '../node/inProcessWorker';
 import { WorkerJobExecutor } from '../worker/batchExecutor';
@@ -18,6 +17,7 @@ import { parseArgs, UsageError, USAGE, type BatchArgs } from './args';
 import { openImages } from './images';
 import { resolveModels } from './modelSpecs';
 import { ProgressReporter } from './progress';
+import { TimedExecutor } from './timedExecutor';
 import { JsonlResultSink, writePlanFile } from './resultFiles';
 import { resolveShard, shardFileName, shardRange } from './shard';
 
@@ -93,23 +93,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   const assetDirs = [path.join(ROOT, 'public', 'assets'), ...(env.ALIGNSCOPE_ASSETS_MIRROR ? [env.ALIGNSCOPE_ASSETS_MIRROR] : [])];
   const worker = startInProcessWorker(assetDirs);
-  const speed = { steps: 0, ms: 0, jobs: 0 };
-  let last: ResultRecord | null = null;
+  let executor: TimedExecutor | null = null;
+  const rate = { perMinute: null as number | null };
   try {
     const status = await worker.client.init(args.backend);
-    const executor = new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!);
+    executor = new TimedExecutor(new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!));
     const runner = new BatchRunner(executor, p.images.source, sink);
     const stop = () => void runner.cancel();
     process.once('SIGINT', stop);
     await runner.run(plan, {
       jobs: shardJobs,
       onProgress: (pr) => {
-        if (pr.last && pr.last !== last && pr.last.status !== 'failed') {
-          last = pr.last;
-          speed.steps += pr.last.gradEvals;
-          speed.ms += pr.last.wallMs;
-          speed.jobs++;
-        }
+        rate.perMinute = pr.perMinute ?? rate.perMinute;
         progress.update(pr);
       },
     });
@@ -123,8 +118,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const missing = shardJobs.filter((j) => !finished.has(recordId(j)));
   progress.log(
     `shard ${shard.index}/${shard.count}: ${shardJobs.length - missing.length}/${shardJobs.length} jobs have a result` +
-      (speed.jobs
-        ? `; this run: ${speed.jobs} jobs, ${((speed.jobs * 60_000) / speed.ms).toFixed(1)} jobs/min, ${((speed.steps * 1000) / speed.ms).toFixed(2)} attack steps/s (gradient evaluations over job time, model loading included)`
+      (executor?.jobs
+        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()!.toFixed(2)} ${plan.attack} steps/s (attack execution only)`
         : ''),
   );
   for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);
