@@ -61,8 +61,8 @@ test('reloading in the middle of a batch keeps finished results and resumes', as
   await expect(page.getByTestId('batch-status')).toHaveText(/^1 \/ 3 done/, { timeout: 500_000 });
   await page.reload();
   // The finished result is there at once and the batch picks up where it stopped.
-  await expect(page.getByTestId('batch-item')).toHaveCount(1);
+  await expect(page.getByTestId('batch-plan')).toHaveCount(1);
   await expect(page.getByTestId('batch-status')).toHaveText(/^3 \/ 3 done/, { timeout: 600_000 });
-  await expect(page.getByTestId('batch-item')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('batch-plan')).toHaveAttribute('data-status', 'done');
   await expect(page.locator('[data-testid="batch-summary"] tbody tr td').nth(4)).toHaveText(/ \/ 3$/);
 });

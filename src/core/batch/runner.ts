@@ -15,8 +15,8 @@ export interface BatchImage {
   pixels: Float32Array;
   /** Human map [size, size], one channel; null where the image has none ("no human map"). */
   heatmap: FloatImage | null;
-  /** True ImageNet class. */
-  label: number;
+  /** True ImageNet class; null for a picture without one (an upload): it is attacked from its clean top-1. */
+  label: number | null;
 }
 
 /** Turns an image id into pixels; a throw fails that one job with the message (a corrupt record). */
@@ -112,12 +112,12 @@ export function minMaxScale(pixels: Float32Array): Float32Array {
 }
 
 /** The attack a plan runs: the protocol's, except that the interactive protocol takes the plan's pick. */
-export function batchAttackConfig(plan: BatchPlan, label: number): AttackConfig {
+export function batchAttackConfig(plan: BatchPlan, label: number | null): AttackConfig {
   const preset = PROTOCOLS[plan.protocol];
   const attack = (plan.protocol === 'interactive' ? plan.attack : preset.attack) as AttackId;
   return configForProtocol(plan.protocol, {
     attack,
-    label,
+    ...(label === null ? {} : { label }),
     seed: plan.seed ?? 0,
     // The steps are previews the batch does not keep; the best δ is full size.
     previewSize: 4,
@@ -225,15 +225,17 @@ export class BatchRunner {
     }
     const readout = config.readout;
     const cleanPrediction = readoutClass(readout, out.cleanTop1);
+    // Without a true class the clean top-1 stands in for it (the attack starts from it too).
+    const label = image.label ?? out.cleanTop1;
     return {
       id: recordId(job),
       ...job,
       ...imageSourceOf(job.imageId),
       modelName,
       family: model.family || modelFamily(modelName),
-      label: image.label,
+      label,
       cleanPrediction,
-      cleanCorrect: cleanPrediction === readoutClass(readout, image.label),
+      cleanCorrect: cleanPrediction === readoutClass(readout, label),
       success: out.result.success,
       l2: out.result.l2,
       linf: out.result.linf,

@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
-import { CATALOGUE } from '../../core/models/catalogue';
 import { aggregateByModel, type MeanSe } from '../../core/results/aggregate';
-import { remainingJobs } from '../../core/batch/plan';
-import { PROTOCOL_IDS, PROTOCOL_LABELS, type ProtocolId } from '../../core/results/types';
+import { planJobs, recordId, remainingJobs } from '../../core/batch/plan';
+import { PROTOCOL_LABELS } from '../../core/results/types';
 import { loadSamples } from '../gallery/samples';
 import type { SampleRef } from '../state/sessionController';
 import { useBatch } from '../state/batchStore';
 import { downloadBlob } from '../export/download';
 import { batchController } from './browserDeps';
-import { PROTOCOLS } from '../../core/attacks/protocols';
+import { BatchSetup } from './BatchSetup';
+import { openShardFile, rememberFileModel, useSources } from './batchSources';
+import { readBatchParams } from './batchUrl';
+import { requestFromAddress } from './addressBatch';
 import './batch.css';
 
 const csv = (text: string) => new Blob([text], { type: 'text/csv' });
@@ -21,83 +23,61 @@ function formatEta(ms: number | null): string {
   return s < 90 ? `about ${s} s left` : `about ${Math.round(s / 60)} min left`;
 }
 
+/** Rows of the job list shown; a larger batch shows its first ones and says so. */
+const JOB_ROWS = 500;
+
 function StorageBanner() {
   const storage = useBatch((s) => s.storage);
-  if (!storage || storage.kind === 'indexeddb') return null;
+  const modelProblem = useSources((s) => s.modelStorageProblem);
   return (
-    <div className="banner banner-notice" role="status" data-testid="storage-problem">
-      <p>{storage.problem}</p>
-      <button type="button" onClick={() => downloadBlob(csv(batchController().perImageCsv()), 'alignscope-results-per-image.csv')}>
-        Download results (CSV)
-      </button>
-    </div>
+    <>
+      {storage && storage.kind !== 'indexeddb' && (
+        <div className="banner banner-notice" role="status" data-testid="storage-problem">
+          <p>{storage.problem}</p>
+          <button type="button" onClick={() => downloadBlob(csv(batchController().perImageCsv()), 'alignscope-results-per-image.csv')}>
+            Download results (CSV)
+          </button>
+        </div>
+      )}
+      {modelProblem && <div className="banner banner-notice" role="status" data-testid="model-storage-problem"><p>{modelProblem}</p></div>}
+    </>
   );
 }
 
-/** Models a batch can run: not those the importers cannot open; large downloads only when picked. */
-const BATCH_MODELS = CATALOGUE.filter((m) => !m.unsupportedReason);
-
-function BatchSetup({ samples }: { samples: SampleRef[] }) {
-  const running = useBatch((s) => s.running);
-  const [models, setModels] = useState<string[]>(() => BATCH_MODELS.filter((m) => !m.downloadNeeded).map((m) => m.id));
-  const [images, setImages] = useState<string[] | null>(null);
-  const [protocol, setProtocol] = useState<ProtocolId>('interactive');
-  const [steps, setSteps] = useState(PROTOCOLS.interactive.steps);
-  const chosenImages = images ?? samples.map((s) => s.id);
-  const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
-
+/** Files a resumed batch waits for: the user opens them again (checked by name and size) or goes on without. */
+function WaitingFiles() {
+  const waiting = useSources((s) => s.waiting);
+  if (waiting.length === 0) return null;
   return (
-    <section className="panel batch-setup" aria-labelledby="batch-setup-title">
-      <h2 id="batch-setup-title">New batch</h2>
-      <fieldset>
-        <legend>Models</legend>
-        {BATCH_MODELS.map((m) => (
-          <label key={m.id} className="check">
-            <input type="checkbox" data-testid={`batch-model-${m.id}`} checked={models.includes(m.id)}
-              onChange={() => setModels(toggle(models, m.id))} />
-            {m.name}{m.downloadNeeded ? ' (downloads from its official URL)' : ''}
-          </label>
+    <section className="panel" data-testid="batch-waiting">
+      <h2>Open these files again to resume</h2>
+      <ul className="batch-list">
+        {waiting.map((d) => (
+          <li key={d.file.id}>
+            <span>{d.file.kind === 'model' ? 'Model' : 'ClickMe shard'} "{d.file.name}"{d.file.size >= 0 ? ` (${d.file.size} bytes)` : ''}</span>
+            <input type="file" data-testid={`batch-repick-${d.file.name}`} onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              try {
+                if (d.file.kind === 'shard') await openShardFile(file);
+                else {
+                  if (file.name !== d.file.name || (d.file.size >= 0 && file.size !== d.file.size)) {
+                    throw new Error(`The batch needs "${d.file.name}" (${d.file.size} bytes), not "${file.name}" (${file.size} bytes).`);
+                  }
+                  await rememberFileModel([file], undefined);
+                }
+                await batchController().recheckWaiting();
+              } catch (err) {
+                batchController().reportError((err as Error).message);
+              }
+            }} />
+          </li>
         ))}
-      </fieldset>
-      <fieldset>
-        <legend>Images with human maps ({chosenImages.length} of {samples.length})</legend>
-        <div className="batch-images">
-          {samples.map((s) => (
-            <label key={s.id} className="check">
-              <input type="checkbox" data-testid={`batch-image-${s.id}`} checked={chosenImages.includes(s.id)}
-                onChange={() => setImages(toggle(chosenImages, s.id))} />
-              {s.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <div className="batch-row">
-        <label className="field">
-          <span>Protocol</span>
-          <select data-testid="batch-protocol" value={protocol} onChange={(e) => {
-            const p = e.target.value as ProtocolId;
-            setProtocol(p);
-            setSteps(PROTOCOLS[p].steps || 1);
-          }}>
-            {PROTOCOL_IDS.map((p) => <option key={p} value={p}>{PROTOCOL_LABELS[p]}</option>)}
-          </select>
-        </label>
-        <label className="field">
-          <span>Steps per attack</span>
-          <input type="number" min={1} max={100000} data-testid="batch-steps" value={steps}
-            disabled={PROTOCOLS[protocol].attack === 'pgd-bisect'}
-            onChange={(e) => setSteps(Math.max(1, Math.round(Number(e.target.value) || 1)))} />
-        </label>
-        <button type="button" className="primary" data-testid="batch-start" disabled={running}
-          onClick={() => void batchController().start({ models, images: chosenImages, protocol, steps })}>
-          Run {models.length * chosenImages.length} attacks
-        </button>
-      </div>
-      <p className="muted small">{PROTOCOLS[protocol].description}</p>
-      <p className="muted small">
-        Each result is saved as soon as it finishes; closing or reloading the tab loses nothing and the batch resumes.
-        {steps < PROTOCOLS[protocol].steps ? ` Fewer steps than the protocol's ${PROTOCOLS[protocol].steps} give larger, less minimal norms.` : ''}
-      </p>
+      </ul>
+      <button type="button" data-testid="batch-skip-missing" onClick={() => void batchController().continueWaiting()}>
+        Go on without them (their jobs fail)
+      </button>
     </section>
   );
 }
@@ -112,11 +92,45 @@ function BatchProgressPanel() {
         <progress data-testid="batch-progress" value={progress?.done ?? 0} max={progress?.total || 1} />
         <span data-testid="batch-status" data-state={running ? 'running' : 'idle'}>
           {progress ? `${progress.done} / ${progress.total} done` : running ? 'Starting the batch worker…' : 'No batch running'}
+          {progress?.failed ? ` · ${progress.failed} failed` : ''}
           {running && progress?.current ? ` · now ${progress.current.modelId} on ${progress.current.imageId} · ${formatEta(progress.etaMs)}` : ''}
         </span>
+        {progress?.perMinute != null && <span data-testid="batch-rate">{progress.perMinute.toFixed(1)} jobs / min</span>}
         {running && <button type="button" data-testid="batch-cancel" onClick={() => void batchController().cancel()}>Cancel</button>}
       </div>
       {error && <p className="batch-error" role="alert" data-testid="batch-error">{error}</p>}
+    </section>
+  );
+}
+
+/** The jobs of the newest batch, one row each, with its image id and state. */
+function BatchJobs() {
+  const batches = useBatch((s) => s.batches);
+  const results = useBatch((s) => s.results);
+  const plan = useMemo(() => [...batches].sort((a, b) => b.createdAt - a.createdAt)[0], [batches]);
+  const byId = useMemo(() => new Map(results.map((r) => [r.id, r])), [results]);
+  if (!plan) return null;
+  const jobs = planJobs(plan);
+  return (
+    <section className="panel">
+      <h2>Jobs of the newest batch ({jobs.length})</h2>
+      <table className="batch-table">
+        <thead><tr><th>Model</th><th>Image</th><th>State</th><th>L2</th><th>Alignment (raw ρ)</th></tr></thead>
+        <tbody>
+          {jobs.slice(0, JOB_ROWS).map((j) => {
+            const r = byId.get(recordId(j));
+            const status = r ? (r.status ?? 'done') : 'pending';
+            return (
+              <tr key={recordId(j)} data-testid="batch-item" data-image={j.imageId} data-model={j.modelId} data-status={status} data-finished={r?.finishedAt ?? ''}>
+                <td>{r?.modelName ?? j.modelId}</td><td>{j.imageId}</td>
+                <td title={r?.message}>{status === 'failed' ? `failed: ${r?.message}` : status}{r && r.status !== 'failed' && r.humanMap === false ? ' · no human map' : ''}</td>
+                <td>{r?.l2?.toFixed(3) ?? ''}</td><td>{r?.alignmentMean?.toFixed(3) ?? ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {jobs.length > JOB_ROWS && <p className="muted small">The first {JOB_ROWS} jobs are listed; exports hold all.</p>}
     </section>
   );
 }
@@ -134,8 +148,8 @@ function BatchList() {
           const left = remainingJobs(b, results).length;
           const total = b.models.length * b.images.length;
           return (
-            <li key={b.id} data-testid="batch-item" data-status={b.status}>
-              <span>{new Date(b.createdAt).toLocaleString()} · {PROTOCOL_LABELS[b.protocol]} · {b.models.length} models × {b.images.length} images · {total - left}/{total} · {b.status}</span>
+            <li key={b.id} data-testid="batch-plan" data-status={b.status}>
+              <span>{new Date(b.createdAt).toLocaleString()} · {PROTOCOL_LABELS[b.protocol]} · {b.attack} · {b.models.length} models × {b.images.length} images · {total - left}/{total} · {b.status}</span>
               {left > 0 && !running && <button type="button" onClick={() => void batchController().resume(b)}>Resume</button>}
               <button type="button" onClick={() => void batchController().deleteResults(results.filter((r) => r.batchId === b.id).map((r) => r.id))}>
                 Delete its results
@@ -164,33 +178,47 @@ function ResultsTable() {
       </div>
       <table className="batch-table" data-testid="batch-summary">
         <thead>
-          <tr><th>Model</th><th>Protocol</th><th>Robustness (L2)</th><th>Alignment</th><th>Counted / runs</th><th>Misclassified</th><th>Not attacked</th></tr>
+          <tr><th>Model</th><th>Protocol</th><th>Robustness (L2)</th><th>Alignment</th><th>Counted / runs</th><th>Misclassified</th><th>Not attacked</th><th>No human map</th><th>Failed jobs</th></tr>
         </thead>
         <tbody>
           {summaries.map((s) => (
             <tr key={`${s.protocol}|${s.modelId}`} data-model={s.modelId}>
               <td>{s.modelName}</td><td>{s.protocol}</td><td>{fmt(s.pt)}</td><td>{fmt(s.aa)}</td>
-              <td>{s.pt.n} / {s.total}</td><td>{s.misclassified}</td><td>{s.failed}</td>
+              <td>{s.pt.n} / {s.total}</td><td>{s.misclassified}</td><td>{s.failed}</td><td>{s.noHumanMap}</td><td>{s.jobFailed}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="muted small">Means and standard errors over images classified correctly and attacked successfully (METHOD §4); alignment in each protocol's own convention.</p>
+      <p className="muted small">Means and standard errors over images classified correctly and attacked successfully (METHOD §4); alignment in each protocol's own convention. Failed jobs and images without a human map are counted, never averaged in.</p>
     </section>
   );
 }
 
 export default function BatchView() {
   const [samples, setSamples] = useState<SampleRef[]>([]);
+  const [address] = useState(() => (typeof window === 'undefined' ? null : readBatchParams(window.location.search)));
   useEffect(() => {
     void batchController().init();
-    void loadSamples().then((all) => setSamples(all.filter((s) => s.heatmapUrl && s.label !== undefined)));
-  }, []);
+    void loadSamples().then(async (all) => {
+      const usable = all.filter((s) => s.heatmapUrl && s.label !== undefined);
+      setSamples(usable);
+      if (address?.problems.length) batchController().reportError(address.problems.join(' '));
+      if (address?.run) {
+        try {
+          await batchController().start(await requestFromAddress(address, usable.map((s) => s.id)));
+        } catch (e) {
+          batchController().reportError((e as Error).message);
+        }
+      }
+    });
+  }, [address]);
   return (
     <div className="batch-view">
       <StorageBanner />
-      <BatchSetup samples={samples} />
+      <BatchSetup samples={samples} address={address} />
+      <WaitingFiles />
       <BatchProgressPanel />
+      <BatchJobs />
       <BatchList />
       <ResultsTable />
     </div>

@@ -4,7 +4,8 @@
  * exports CSV. One batch runs per tab; a Web Lock per batch keeps two tabs from running the same one.
  */
 import { aggregateByModel } from '../../core/results/aggregate';
-import { newBatchId, remainingJobs, type BatchPlan } from '../../core/batch/plan';
+import { jobListHash, newBatchId, remainingJobs, type BatchPlan, type PlanFile } from '../../core/batch/plan';
+import type { ResumeDecision } from '../../core/batch/resume';
 import { BatchRunner, type ResultSink } from '../../core/batch/runner';
 import { routedImageSource, type ImageRoutes } from '../../core/batch/imageSource';
 import { parseModelId } from '../../core/models/modelId';
@@ -31,21 +32,38 @@ export interface BatchControllerDeps {
   images: ImageRoutes;
   /** Model id → what the worker opens; default: catalogue ids and model URLs (file models need the page's files). */
   resolveModel?(modelId: string): Promise<ModelSource>;
+  /** The files a new plan names (model files, file shards) with their sizes, for a later resume. */
+  planFiles?(models: readonly string[], images: readonly string[]): PlanFile[];
+  /** Which of a plan's files this tab has; a plan waits for the others (the user picks them again). */
+  checkFiles?(files: readonly PlanFile[]): Promise<ResumeDecision[]>;
+  /** Shows the files a plan waits for (empty when it waits for none). */
+  onWaiting?(waiting: ResumeDecision[]): void;
+  /** Writes a started batch's definition into the address. */
+  onStart?(req: BatchRequest): void;
   /** navigator.locks where the browser has it. */
   locks?: LockManager | null;
 }
 
 export interface BatchRequest {
   models: string[];
+  /** Image ids, expanded (one per job row). */
   images: string[];
+  /** The same images as the address writes them (`samples`, `shard:<url>#0-99`); default the ids. */
+  imageSpecs?: string[];
   protocol: ProtocolId;
   steps: number;
+  /** The interactive protocol's attack; the other protocols fix theirs. */
+  attack?: string;
+  /** Started by an address with run=1: a batch of the same definition is resumed, not run again. */
+  fromAddress?: boolean;
 }
 
 export class BatchController {
   private store: ResultsStore | null = null;
   private runner: BatchRunner | null = null;
   private ready: Promise<void> | null = null;
+  /** A plan waiting for files the user must give again. */
+  private waitingPlan: BatchPlan | null = null;
 
   constructor(private readonly deps: BatchControllerDeps) {}
 
@@ -77,15 +95,45 @@ export class BatchController {
       protocol: req.protocol,
       models: req.models,
       images: req.images,
-      attack: PROTOCOLS[req.protocol].attack,
+      attack: req.protocol === 'interactive' && req.attack ? req.attack : PROTOCOLS[req.protocol].attack,
       steps: req.steps,
+      files: this.deps.planFiles?.(req.models, req.images) ?? [],
       status: 'running',
     };
+    this.deps.onStart?.(req);
+    // The same definition again (a reloaded address with run=1): resume or show that batch, never run it twice.
+    const { batches, results } = batchStore.getState();
+    const same = req.fromAddress ? batches.find((b) => jobListHash(b) === jobListHash(plan)) : undefined;
+    if (same) {
+      if (remainingJobs(same, results).length > 0) await this.resume(same);
+      return;
+    }
     await this.runPlan(plan);
   }
 
   resume(plan: BatchPlan): Promise<void> {
     return this.runPlan({ ...plan, status: 'running' });
+  }
+
+  /** After the user gave a file again: runs the waiting plan once it waits for nothing more. */
+  async recheckWaiting(): Promise<void> {
+    const plan = this.waitingPlan;
+    if (!plan?.files || !this.deps.checkFiles) return;
+    const waiting = (await this.deps.checkFiles(plan.files)).filter((d) => d.decision !== 'stored');
+    this.deps.onWaiting?.(waiting);
+    if (waiting.length === 0) await this.continueWaiting();
+  }
+
+  /** Resumes the plan that waited for files, once the user gave them (or chose to go on without: their jobs fail). */
+  continueWaiting(): Promise<void> {
+    const plan = this.waitingPlan;
+    this.waitingPlan = null;
+    this.deps.onWaiting?.([]);
+    return plan ? this.runPlan(plan, true) : Promise.resolve();
+  }
+
+  reportError(message: string | null): void {
+    batchStore.getState().setError(message);
   }
 
   async cancel(): Promise<void> {
@@ -140,13 +188,22 @@ export class BatchController {
     s.setData(results, batches);
   }
 
-  private async runPlan(plan: BatchPlan): Promise<void> {
+  private async runPlan(plan: BatchPlan, evenWithoutFiles = false): Promise<void> {
     const s = batchStore.getState();
     if (s.running) {
       s.setError('A batch is already running in this tab; cancel it or wait for it to finish.');
       return;
     }
     await this.init();
+    if (!evenWithoutFiles && plan.files?.length && this.deps.checkFiles) {
+      const waiting = (await this.deps.checkFiles(plan.files)).filter((d) => d.decision !== 'stored');
+      if (waiting.length > 0) {
+        this.waitingPlan = plan;
+        this.deps.onWaiting?.(waiting);
+        s.setError(`This batch needs ${waiting.map((d) => `"${d.file.name}"`).join(', ')} again: open ${waiting.length === 1 ? 'it' : 'them'} below to go on.`);
+        return;
+      }
+    }
     s.setRunning(true);
     s.setProgress(null);
     s.setError(null);

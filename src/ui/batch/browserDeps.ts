@@ -7,6 +7,10 @@ import { openResultsStore } from '../storage/resultsStore';
 import { WorkerClient, type PortLike } from '../../worker/client';
 import { BatchController, type BatchWorkerHandle } from './batchController';
 import type { BatchImage } from '../../core/batch/runner';
+import { parseImageId } from '../../core/batch/imageIds';
+import { openUploadStore } from '../storage/uploadStore';
+import { checkPlanFiles, planFiles, resolveModel, shardFor, sourcesStore } from './batchSources';
+import { writeBatchParams } from './batchUrl';
 
 export class SampleLoadError extends Error {
   constructor(message: string) {
@@ -31,6 +35,24 @@ export async function loadSample(imageId: string, size: number): Promise<BatchIm
     ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size)
     : null;
   return { pixels: cropResize(image, size).data, heatmap, label: sample.label };
+}
+
+/** An upload kept in this browser, with the map given for it (already smooth: crop and resize only). */
+export async function loadUpload(name: string, size: number): Promise<BatchImage> {
+  const id = `upload:${name}`;
+  const stored = await (await openUploadStore()).load(id);
+  if (!stored) throw new SampleLoadError(`The uploaded picture "${name}" is not stored in this browser; upload it again.`);
+  const image = await decodeImageFile(new Blob([stored.bytes], { type: stored.type }), 3, name);
+  return { pixels: cropResize(image, size).data, heatmap: stored.heatmap ? cropResize(stored.heatmap, size) : null, label: null };
+}
+
+function shardNamesOf(images: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const id of images) {
+    const ref = parseImageId(id);
+    if (ref.kind === 'shard') names.add(ref.shard);
+  }
+  return [...names];
 }
 
 async function createWorker(): Promise<BatchWorkerHandle> {
@@ -60,7 +82,15 @@ export function batchController(): BatchController {
   instance ??= new BatchController({
     openStore: () => openResultsStore(),
     createWorker,
-    images: { sample: loadSample },
+    images: { sample: loadSample, upload: loadUpload, shard: shardFor },
+    resolveModel,
+    planFiles: (models, images) => planFiles(models, shardNamesOf(images)),
+    checkFiles: checkPlanFiles,
+    onWaiting: (waiting) => sourcesStore.setState({ waiting }),
+    onStart: (req) => {
+      const search = writeBatchParams(window.location.search, { ...req, images: req.imageSpecs ?? req.images });
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
+    },
     locks: typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null,
   });
   return instance;

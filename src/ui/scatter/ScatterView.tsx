@@ -117,6 +117,12 @@ export default function ScatterView() {
   const ref = useReference();
   const points = usePoints(ref);
   const view = useBatch((s) => s.view);
+  const results = useBatch((s) => s.results);
+  const userModelIds = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const r of results) if (!seen.has(r.modelId)) seen.set(r.modelId, r.modelName);
+    return [...seen].map(([id, name]) => ({ id, name }));
+  }, [results]);
   const svgRef = useRef<SVGSVGElement>(null);
   const [tip, setTip] = useState<{ text: string; x: number; y: number } | null>(null);
   const [width, setWidth] = useState(900);
@@ -178,7 +184,13 @@ export default function ScatterView() {
               <option value="top1">ImageNet top-1</option>
             </select>
           </label>
-          <label className="check"><input type="checkbox" checked={view.showImages} onChange={(e) => set({ showImages: e.target.checked })} />Per-image points</label>
+          <label className="check"><input type="checkbox" data-testid="scatter-images" checked={view.showImages} onChange={(e) => set({ showImages: e.target.checked })} />Per-image points</label>
+          {view.showImages && (
+            <select aria-label="Per-image points of" data-testid="scatter-images-model" value={view.imagesOf ?? ''} onChange={(e) => set({ imagesOf: e.target.value || null })}>
+              <option value="">of every model</option>
+              {userModelIds.map((m) => <option key={m.id} value={m.id}>of {m.name}</option>)}
+            </select>
+          )}
           <label className="check"><input type="checkbox" checked={view.logX} onChange={(e) => set({ logX: e.target.checked })} />Log robustness axis</label>
           <button type="button" onClick={() => svgRef.current && resetScatterZoom(svgRef.current)}>Reset zoom</button>
           <button type="button" data-testid="export-svg" onClick={() => svgRef.current && downloadBlob(svgBlob(svgRef.current), 'alignscope-scatter.svg')}>Export SVG</button>

@@ -129,3 +129,31 @@ describe('renderScatter', () => {
     expect(() => renderScatter(svgEl(), [], { width: 100 })).toThrow(/needs at least/);
   });
 });
+
+describe('user models against the published table', () => {
+  it('draws SE bars and n for user models, a line to the published point of the same timm name and protocol, and per-image points of one model', () => {
+    const el = svgEl();
+    const mine = { ...summary('resnet50.a1_in1k', '2025-published', 1.2, 0.25), modelId: 'file:resnet50.onnx', pt: se(1.2, 0.1, 3), aa: se(0.25, 0.02, 3) };
+    const other = { ...summary('vit_base_patch16_224.augreg_in1k', 'interactive', 0.9, 0.1), modelId: 'https://h/vit.onnx#timm=vit' };
+    const image = (modelId: string, i: number): ScatterPoint => ({
+      key: `image|${modelId}|${i}`, layer: 'user', model: modelId, modelId, imageId: `shard:s#${i}`, family: 'f', archClass: 'CNN',
+      protocol: 'interactive', robustness: 1 + i, robustnessSe: null, alignment: 0.1, alignmentSe: null, top1: null,
+    });
+    const pts = [
+      ...userPoints([mine, other], top1Of),
+      ...tablePoints(ref, 'ref2025', '2025-published', top1Of),
+      image('file:resnet50.onnx', 0), image('file:resnet50.onnx', 1), image('https://h/vit.onnx#timm=vit', 0),
+    ];
+    renderScatter(el, pts, { showImages: true, imagesOf: 'file:resnet50.onnx' });
+    expect([...el.querySelectorAll('path.se-bar')].map((b) => b.getAttribute('data-model')).sort()).toEqual(['resnet50.a1_in1k', 'vit_base_patch16_224.augreg_in1k']);
+    expect(el.querySelector('path.se-bar[data-model="resnet50.a1_in1k"]')?.getAttribute('d')).toMatch(/H.*V/);
+    expect([...el.querySelectorAll('text.point-n')].map((t) => t.textContent).sort()).toEqual(['n=2', 'n=3']);
+    // The vit point is interactive and the table 2025-published: no line; the resnet one joins its published point.
+    const links = [...el.querySelectorAll('line.published-link')];
+    expect(links.map((l) => [l.getAttribute('data-model'), l.getAttribute('data-protocol')])).toEqual([['resnet50.a1_in1k', '2025-published']]);
+    expect(Number(links[0].getAttribute('x2'))).toBeGreaterThan(Number(links[0].getAttribute('x1')));
+    expect([...el.querySelectorAll('path.point[data-image]')].map((p) => p.getAttribute('data-model'))).toEqual(['file:resnet50.onnx', 'file:resnet50.onnx']);
+    renderScatter(el, pts, { showImages: true, imagesOf: null });
+    expect(count(el, 'path.point[data-image]')).toBe(3);
+  });
+});

@@ -9,6 +9,7 @@ import {
   LAYER_LABELS,
   LAYER_SHORT,
   protocolLinks,
+  publishedLinks,
   shortProtocol,
   type Coord,
   type LayerId,
@@ -34,6 +35,8 @@ export interface ScatterOptions {
   logX: boolean;
   /** Draw the per-image points of the user layer. */
   showImages: boolean;
+  /** With showImages: only this model's per-image points (a modelId); null: every model's. */
+  imagesOf?: string | null;
   layers: Record<LayerId, boolean>;
   digits: number;
 }
@@ -75,7 +78,7 @@ export function normalizeScatterOptions(o: Partial<ScatterOptions>): ScatterOpti
 export function visiblePoints(points: readonly ScatterPoint[], o: ScatterOptions): Placed[] {
   const rank = (l: LayerId) => theme.layerOrder.indexOf(l);
   return points
-    .filter((p) => o.layers[p.layer] && (o.showImages || !p.imageId))
+    .filter((p) => o.layers[p.layer] && (!p.imageId || (o.showImages && (!o.imagesOf || p.modelId === o.imagesOf))))
     .map((p) => ({ p, c: coordOf(p, o.mode) }))
     .filter((d): d is Placed => d.c !== null)
     .sort((a, b) => rank(a.p.layer) - rank(b.p.layer) || Number(!a.p.imageId) - Number(!b.p.imageId));
@@ -153,10 +156,15 @@ export function renderScatter(
     .data(o.mode === 'robustness-alignment' ? protocolLinks(shown.map((d) => d.p)) : [], (l) => l.model)
     .join('line').attr('class', 'protocol-link').attr('data-model', (l) => l.model)
     .attr('stroke', theme.protocolLink).attr('stroke-dasharray', '4 3').attr('stroke-width', 1.25);
+  const toPublished = body.selectAll('g.published-links').data([null]).join('g').attr('class', 'published-links')
+    .selectAll<SVGLineElement, ReturnType<typeof publishedLinks>[number]>('line.published-link')
+    .data(o.mode === 'robustness-alignment' ? publishedLinks(shown.map((d) => d.p)) : [], (l) => `${l.from.key}>${l.to.key}`)
+    .join('line').attr('class', 'published-link').attr('data-model', (l) => l.model).attr('data-protocol', (l) => l.from.protocol)
+    .attr('stroke', theme.publishedLink).attr('stroke-width', 1.5);
   const withSe = shown.filter((d) => (d.p.layer === 'user' || d.p.layer === 'import') && !d.p.imageId);
   const bars = body.selectAll('g.se-bars').data([null]).join('g').attr('class', 'se-bars')
     .selectAll<SVGPathElement, Placed>('path.se-bar').data(withSe, (d) => d.p.key)
-    .join('path').attr('class', 'se-bar').attr('fill', 'none').attr('stroke', theme.errorBar).attr('stroke-width', 1);
+    .join('path').attr('class', 'se-bar').attr('data-model', (d) => d.p.model).attr('fill', 'none').attr('stroke', theme.errorBar).attr('stroke-width', 1);
 
   const colour = colourScale(o, shown);
   const symbol = (d: Placed) =>
@@ -187,6 +195,12 @@ export function renderScatter(
       if (e.key === 'Enter' || e.key === ' ') handlers.onSelect?.(d.p);
     });
   marks.selectAll('title').data((d) => [describePoint(d.p)]).join('title').text((t) => t);
+  marks.attr('data-n', (d) => (d.p.n !== undefined && !d.p.imageId ? d.p.n : null));
+  // Each of the user's model points says how many images it averages.
+  const counts = body.selectAll('g.point-counts').data([null]).join('g').attr('class', 'point-counts')
+    .selectAll<SVGTextElement, Placed>('text.point-n').data(shown.filter((d) => d.p.layer === 'user' && !d.p.imageId && d.p.n !== undefined), (d) => d.p.key)
+    .join('text').attr('class', 'point-n').attr('data-model', (d) => d.p.model).attr('dx', 8).attr('dy', -6)
+    .attr('fill', chartTheme.mutedText).style('font-size', '10px').text((d) => `n=${d.p.n}`);
 
   const place = (t: d3.ZoomTransform) => {
     const x = t.rescaleX(xScale);
@@ -197,6 +211,9 @@ export function renderScatter(
     yAxis.call(d3.axisLeft(y).ticks(8)).call(styleAxis);
     zero.attr('y1', (v) => Y(v)).attr('y2', (v) => Y(v));
     marks.attr('transform', (d) => `translate(${X(d.c.x)},${Y(d.c.y)})`);
+    counts.attr('x', (d) => X(d.c.x)).attr('y', (d) => Y(d.c.y));
+    toPublished.attr('x1', (l) => X(l.from.robustness ?? 0)).attr('y1', (l) => Y(l.from.alignment ?? 0))
+      .attr('x2', (l) => X(l.to.robustness ?? 0)).attr('y2', (l) => Y(l.to.alignment ?? 0));
     links.attr('x1', (l) => X(l.from.robustness ?? 0)).attr('y1', (l) => Y(l.from.alignment ?? 0))
       .attr('x2', (l) => X(l.to.robustness ?? 0)).attr('y2', (l) => Y(l.to.alignment ?? 0));
     bars.attr('d', (d) => {

@@ -188,6 +188,18 @@ export function protocolLinks(points: readonly ScatterPoint[]): ProtocolLink[] {
 }
 
 /**
+ * A user model named with a timm name, joined to the published point (2025 table or an imported
+ * CSV) of that name under the same protocol: how far the user's own measurement lands from it.
+ */
+export function publishedLinks(points: readonly ScatterPoint[]): ProtocolLink[] {
+  const published = new Map<string, ScatterPoint>();
+  for (const p of points) if ((p.layer === 'ref2025' || p.layer === 'import') && !published.has(`${p.protocol}|${p.model}`)) published.set(`${p.protocol}|${p.model}`, p);
+  return points
+    .filter((p) => p.layer === 'user' && !p.imageId && published.has(`${p.protocol}|${p.model}`))
+    .map((p) => ({ model: p.model, from: p, to: published.get(`${p.protocol}|${p.model}`) as ScatterPoint }));
+}
+
+/**
  * Sentences for every pair of visible layers measured under different protocols, so a user never
  * reads a cross-protocol comparison as like-for-like.
  */

@@ -28,6 +28,8 @@ export interface ScatterView {
   mode: ScatterMode;
   colourBy: 'class' | 'top1';
   showImages: boolean;
+  /** With showImages: one model's per-image points (its modelId), or null for every model's. */
+  imagesOf: string | null;
   logX: boolean;
   layers: Record<LayerId, boolean>;
 }
@@ -72,6 +74,7 @@ const initial = () => ({
     mode: 'robustness-alignment' as const,
     colourBy: 'class' as const,
     showImages: false,
+    imagesOf: null,
     logX: true,
     layers: { user: true, ref2025: true, ref2023: false, import: true },
   },

@@ -14,6 +14,7 @@ import type { StartParams } from '../urlParams';
 import type { GallerySample } from '../../core/samples/gallery';
 import type { StoredUpload, UploadStore } from '../storage/uploadStore';
 import { parseUrlModelId, toOverrides, urlModelId, type OverrideFields } from '../models/modelOverrides';
+import { rememberFileModel, rememberUrlModel } from '../batch/batchSources';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */
 export type SampleRef = Pick<GallerySample, 'id' | 'name' | 'kind' | 'imageUrl' | 'heatmapUrl' | 'label'>;
@@ -110,12 +111,19 @@ export class SessionController {
 
   /** A model from a URL; its id (the URL with the stated fields) goes into the address, so a link reloads it. */
   loadModelFromUrl(url: string, fields: OverrideFields): Promise<void> {
-    return this.enqueue(() => this.loadModel({ kind: 'url', url, overrides: toOverrides(fields) }, urlModelId(url, fields)));
+    return this.enqueue(async () => {
+      await this.loadModel({ kind: 'url', url, overrides: toOverrides(fields) }, urlModelId(url, fields));
+      // A model that opened joins the batch's model list (a failing store only costs that).
+      void rememberUrlModel(urlModelId(url, fields)).catch(() => {});
+    });
   }
 
   loadModelFromFiles(files: File[], overrides?: ModelOverrides): Promise<void> {
     // The File objects go to the worker unread: it reads what it needs, off the main thread.
-    return this.enqueue(() => this.loadModel({ kind: 'files', files: files.map((f) => ({ name: f.name, bytes: f })), overrides }, null));
+    return this.enqueue(async () => {
+      await this.loadModel({ kind: 'files', files: files.map((f) => ({ name: f.name, bytes: f })), overrides }, null);
+      void rememberFileModel(files, overrides).catch(() => {});
+    });
   }
 
   selectSample(sample: SampleRef): Promise<void> {

@@ -72,3 +72,16 @@ export async function openUploadStore(factory: IDBFactory | null = globalThis.in
     },
   };
 }
+
+/** Every upload kept in this browser (for the batch's image list); empty where storage is refused. */
+export async function listUploads(factory: IDBFactory | null = globalThis.indexedDB ?? null, name = DB_NAME): Promise<StoredUpload[]> {
+  if (!factory) return [];
+  const outcome = await openDatabase(factory, name, 1, (db) => db.createObjectStore(STORE, { keyPath: 'id' }), 3000, 'uploads database');
+  if ('problem' in outcome) return [];
+  try {
+    const tx = outcome.db.transaction(STORE, 'readonly');
+    return await request(tx.objectStore(STORE).getAll() as IDBRequest<StoredUpload[]>);
+  } finally {
+    outcome.db.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { expandImageSpecs, parseImageSpec } from '../../core/batch/imageIds';
+import type { BatchParams } from './batchUrl';
+import type { BatchRequest } from './batchController';
+import { openShardUrl, sourcesStore } from './batchSources';
+
+/**
+ * Turns a batch address into a request: sample specs against the gallery, URL shards opened (and
+ * their records counted) here; a shard given by file name must be open in this tab already.
+ */
+export async function requestFromAddress(params: BatchParams, sampleIds: readonly string[]): Promise<BatchRequest> {
+  const specs = params.images.map(parseImageSpec);
+  const images = await expandImageSpecs(specs, {
+    sampleIds,
+    shardRecords: async (shard) => {
+      const open = sourcesStore.getState().shards.find((s) => s.name === shard);
+      if (open) return open.records;
+      if (/^https?:\/\//i.test(shard)) return (await openShardUrl(shard)).records;
+      throw new Error(`The address names the shard file "${shard}", which is not open in this tab; open it below, or give the shard by URL.`);
+    },
+  });
+  return {
+    models: params.models,
+    images,
+    imageSpecs: params.images,
+    protocol: params.protocol,
+    steps: params.steps,
+    attack: params.attack,
+    fromAddress: true,
+  };
+}
