@@ -42,7 +42,8 @@ const SHARD_RANGE = /#(\d+)(?:-(\d+))?$/;
 interface FolderPicture {
   file: string;
   map: string | null;
-  label: number;
+  /** null without a labels file entry: the runner attacks from the clean top-1, as the app does for uploads. */
+  label: number | null;
 }
 
 export interface OpenedImages {
@@ -154,16 +155,16 @@ function fileOf(url: string): string {
   return new URL(url).pathname.split('/').map(decodeURIComponent).join('/');
 }
 
-function readPicture(file: string, map: string | null, label: number, size: number): BatchImage {
+function readPicture(file: string, map: string | null, label: number | null, size: number): BatchImage {
   const image = decodeImageSync(new Uint8Array(fs.readFileSync(file)), 3, path.basename(file));
   const heatmap = map ? cropResize(decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)), size) : null;
   return { pixels: cropResize(image, size).data, heatmap, label };
 }
 
 /**
- * A folder of `<name>.png` (or .jpg) pictures, each with an optional `<name>_clickme.png` map, and a
- * `labels.json` ({"<name>": <ImageNet class>}) or `labels.csv` (`name,label` lines) that gives every
- * picture its true class.
+ * A folder of `<name>.png` (or .jpg) pictures, each with an optional `<name>_clickme.png` map, and an
+ * optional `labels.json` ({"<name>": <ImageNet class>}) or `labels.csv` (`name,label` lines) with
+ * their true classes; a picture without one is attacked from its clean top-1.
  */
 function readFolder(dir: string, asTyped: string): Map<string, FolderPicture> {
   const names = fs.readdirSync(dir).filter((f) => PICTURE.test(f)).sort();
@@ -172,19 +173,13 @@ function readFolder(dir: string, asTyped: string): Map<string, FolderPicture> {
   const images = names.filter((f) => !MAP_SUFFIX.test(stem(f)));
   if (!images.length) throw new UsageError(`The folder "${asTyped}" holds no .png or .jpg pictures.`);
   const labels = readLabels(dir, asTyped);
-  const unlabelled = images.filter((f) => labels.get(stem(f)) === undefined);
-  if (unlabelled.length) {
-    throw new UsageError(
-      `In the folder "${asTyped}", ${unlabelled.slice(0, 3).join(', ')}${unlabelled.length > 3 ? ', …' : ''} ha${unlabelled.length === 1 ? 's' : 've'} no ImageNet class: list each picture in labels.json ({"name": class}) or labels.csv (name,label).`,
-    );
-  }
   const out = new Map<string, FolderPicture>();
   for (const f of images) {
     const map = maps.get(stem(f));
     out.set(`upload:${path.posix.join(asTyped.replace(/\\/g, '/'), f)}`, {
       file: path.join(dir, f),
       map: map ? path.join(dir, map) : null,
-      label: labels.get(stem(f))!,
+      label: labels.get(stem(f)) ?? null,
     });
   }
   return out;

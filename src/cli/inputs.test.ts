@@ -71,11 +71,14 @@ describe.runIf(hasAssets)('openImages', () => {
     await expect(openImages(['notes.tfrecords'], folders, tmp)).rejects.toThrow(/not a TFRecord file/);
   });
 
-  it('refuses a folder whose pictures lack a class', async () => {
+  it('leaves the class of a picture without a labels entry to the clean top-1 (null), and refuses a bad class', async () => {
     const dir = path.join(tmp, 'unlabelled');
     fs.mkdirSync(dir);
     png(path.join(dir, 'x.png'), 10);
-    await expect(openImages(['unlabelled'], folders, tmp)).rejects.toThrow(/x\.png has no ImageNet class/);
+    const opened = await openImages(['unlabelled'], folders, tmp);
+    expect((await opened.source.load('upload:unlabelled/x.png', 2)).label).toBeNull();
+    fs.writeFileSync(path.join(dir, 'labels.csv'), 'name,label\nx.png,1000\n');
+    await expect(openImages(['unlabelled'], folders, tmp)).rejects.toThrow(/labels.csv line 2: the class of "x.png" must be an ImageNet class index 0–999/);
   });
 });
 
