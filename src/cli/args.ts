@@ -76,14 +76,17 @@ export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --
                       may be repeated. After a path or URL:
                         --norm <${Object.keys(NORM_ALIASES).join('|')}> (or the app's names)  --size <px>  --classes <1000|1001>
                         --logits <layer>  --timm <timm name>
-  --images <list>     samples, sample ids, folders of <name>.png (+ <name>_clickme.png),
-                      ClickMe TFRecord shards with an optional record range (val-0.tfrecords#0-999)
+  --images <list>     samples, sample ids, folders of <name>.png (+ <name>_clickme.png map, classes in
+                      labels.json or labels.csv), ClickMe TFRecord shards with an optional record
+                      range, both ends included (val-0.tfrecords#0-999)
   --protocol <id>     ${PROTOCOL_IDS.join(', ')} (default interactive)
   --steps <n>         attack steps (default: the protocol's)
   --out <dir>         where results-<i>-of-<n>.jsonl and the logs are written
   --backend <name>    wasm (default) or cpu
   --shard <i>/<n>     run shard i (0-based) of n; default SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,
                       or JOB_COMPLETION_INDEX with --shards <n>, else everything
+  --shards <n>        the shard count for a Kubernetes Indexed Job, or for one Slurm task
+                      submitted again on its own (sbatch --array=<i>)
   --progress <mode>   bar or lines (default: a bar on a terminal, lines otherwise)`;
 
 function splitList(value: string): string[] {

@@ -103,10 +103,14 @@ describe.runIf(hasAssets)('npm run batch in-process on WASM', () => {
 
   it('exits 1 when a job has no result (a model that does not open), and records why', async () => {
     const bad = path.resolve(__dirname, '../core/importers/onnx/fixtures/bad-unsupported-ops.onnx');
-    expect(await main(['--models', bad, '--size', '224', '--images', 'serre-lab_0', '--steps', '1', '--out', out('fails'), '--progress', 'lines'], {})).toBe(1);
+    const argv = ['--models', bad, '--size', '224', '--images', 'serre-lab_0', '--steps', '1', '--out', out('fails'), '--progress', 'lines'];
+    expect(await main(argv, {})).toBe(1);
     const [rec] = lines(out('fails'));
     expect(rec.status).toBe('failed');
     expect(rec.message).toMatch(/unsupported|not support/i);
+    // A failure is tried again on the next run (a requeue often cures what failed).
+    expect(await main(argv, {})).toBe(1);
+    expect(lines(out('fails')).map((r) => r.status)).toEqual(['failed', 'failed']);
   });
 
   it.each([
