@@ -119,7 +119,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   progress.log(
     `shard ${shard.index}/${shard.count}: ${shardJobs.length - missing.length}/${shardJobs.length} jobs have a result` +
       (executor?.jobs
-        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()!.toFixed(2)} ${plan.attack} steps/s (attack execution only)`
+        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()!.toFixed(2)} ${plan.attack} steps/s (attack execution only; fastest job ${executor.fastest.toFixed(2)})`
         : ''),
   );
   for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);

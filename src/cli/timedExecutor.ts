@@ -10,6 +10,8 @@ export class TimedExecutor implements JobExecutor {
   steps = 0;
   ms = 0;
   jobs = 0;
+  /** Steps per second of the fastest job: what an idle moment of a shared machine allows. */
+  fastest = 0;
 
   constructor(
     private readonly inner: JobExecutor,
@@ -27,9 +29,11 @@ export class TimedExecutor implements JobExecutor {
   async execute(input: JobInput): Promise<JobOutput> {
     const t0 = this.now();
     const out = await this.inner.execute(input);
-    this.ms += this.now() - t0;
+    const ms = this.now() - t0;
+    this.ms += ms;
     this.steps += out.result.steps;
     this.jobs++;
+    if (ms > 0) this.fastest = Math.max(this.fastest, (out.result.steps * 1000) / ms);
     return out;
   }
 
