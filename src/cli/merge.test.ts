@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { aggregateByModel } from '../core/results/aggregate';
 import { recordsToCsv, summariesToCsv } from '../core/results/exportCsv';
 import type { ResultRecord } from '../core/results/types';
+import { parsePublishedTable } from '../core/results/publishedTable';
+import { parsePerImageCsv } from '../core/results/perImageCsv';
 import { UsageError } from './args';
 import { mergedCsvs, mergeMain, mergeResults } from './merge';
 import type { PlanFile, ResultLine } from './resultFiles';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  vi.restoreAllMocks();
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
 
 const models = ['m1', 'm2'];
 const images = ['a', 'b', 'c'];
@@ -51,7 +56,11 @@ describe('mergeResults', () => {
     expect(m).toMatchObject({ missing: [], duplicates: 0, failed: [] });
     const plain = [0, 1, 2, 3, 4, 5].map((i) => line(i));
     expect(mergedCsvs(m.records)).toEqual({ perImage: recordsToCsv(plain), perModel: summariesToCsv(aggregateByModel(plain)) });
-    expect(mergedCsvs(m.records).perModel.split('\n')[0].startsWith('model,pt,aa,pt_sem,aa_sem,')).toBe(true);
+    const { perModel, perImage } = mergedCsvs(m.records);
+    expect(perModel.split('\n')[0].startsWith('model,pt,aa,pt_sem,aa_sem,')).toBe(true);
+    // The scatter's import reads both files: the per-model one as a table, the per-image one as runs.
+    expect(parsePublishedTable(perModel, 'per-model.csv').rows.map((r) => r.model)).toEqual(['m1', 'm2']);
+    expect(parsePerImageCsv(perImage, 'per-image.csv').map((r) => r.id)).toEqual(plain.map((r) => r.id));
   });
 
   it('keeps each job once: a finished result over a failure, the later of two lines', () => {
@@ -90,6 +99,8 @@ describe('mergeResults', () => {
 
 describe('mergeMain', () => {
   it('writes both CSVs; exits 0 when complete, 1 with missing jobs, 2 for mixed commands', () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
     const complete = folder({ 'results-0-of-1.jsonl': [0, 1, 2, 3, 4, 5].map((i) => line(i)) });
     expect(mergeMain([complete])).toBe(0);
     expect(fs.readFileSync(path.join(complete, 'per-model.csv'), 'utf8')).toBe(summariesToCsv(aggregateByModel([0, 1, 2, 3, 4, 5].map((i) => line(i)))));
