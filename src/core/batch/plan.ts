@@ -1,3 +1,4 @@
+import type { ModelOverrides } from '../models/modelId';
 import type { ProtocolId, ResultRecord } from '../results/types';
 
 /**
@@ -28,7 +29,10 @@ export interface PlanFile {
   id: string;
   kind: 'model' | 'shard';
   name: string;
+  /** Bytes; -1 when unknown (a `file:` id typed into an address): then only the name is checked. */
   size: number;
+  /** For a model file: what the user stated about it, so a file picked again opens the same way. */
+  overrides?: ModelOverrides;
 }
 
 export interface BatchJob {

@@ -10,6 +10,7 @@ import { batchController } from './browserDeps';
 import { BatchSetup } from './BatchSetup';
 import { openShardFile, rememberFileModel, useSources } from './batchSources';
 import { readBatchParams } from './batchUrl';
+import { checkRepicked } from '../../core/batch/resume';
 import { requestFromAddress } from './addressBatch';
 import './batch.css';
 
@@ -55,17 +56,18 @@ function WaitingFiles() {
         {waiting.map((d) => (
           <li key={d.file.id}>
             <span>{d.file.kind === 'model' ? 'Model' : 'ClickMe shard'} "{d.file.name}"{d.file.size >= 0 ? ` (${d.file.size} bytes)` : ''}</span>
-            <input type="file" data-testid={`batch-repick-${d.file.name}`} onChange={async (e) => {
-              const file = e.target.files?.[0];
+            <input type="file" multiple={d.file.kind === 'model'} data-testid={`batch-repick-${d.file.name}`} onChange={async (e) => {
+              const files = [...(e.target.files ?? [])];
               e.target.value = '';
-              if (!file) return;
+              if (files.length === 0) return;
               try {
-                if (d.file.kind === 'shard') await openShardFile(file);
+                if (d.file.kind === 'shard') await openShardFile(files[0]);
                 else {
-                  if (file.name !== d.file.name || (d.file.size >= 0 && file.size !== d.file.size)) {
-                    throw new Error(`The batch needs "${d.file.name}" (${d.file.size} bytes), not "${file.name}" (${file.size} bytes).`);
-                  }
-                  await rememberFileModel([file], undefined);
+                  // A TF.js model comes back as model.json with its weight files: the name is the main file's, the size all of them.
+                  const picked = { name: files.find((f) => f.name === d.file.name)?.name ?? files[0].name, size: files.reduce((n, f) => n + f.size, 0) };
+                  const problem = checkRepicked(d.file, picked);
+                  if (problem) throw new Error(problem);
+                  await rememberFileModel(files, d.file.overrides);
                 }
                 await batchController().recheckWaiting();
               } catch (err) {

@@ -71,6 +71,28 @@ describe('BatchController', () => {
     expect(batchStore.getState().error).toMatch(/Another AlignScope tab is running this batch/);
   });
 
+  it('waits for files it must be given again, then runs; or goes on without them', async () => {
+    const attacks: string[] = [];
+    let have = false;
+    const waited: string[][] = [];
+    const c = new BatchController({
+      openStore: () => openResultsStore({ factory: new IDBFactory(), name: 'wait' }),
+      createWorker: async (): Promise<BatchWorkerHandle> => ({ worker: worker(attacks), backend: 'wasm', dispose: () => {} }),
+      images: { shard: async () => ({ load: async () => ({ pixels: new Float32Array(12), heatmap: null, label: 1 }) }) as never },
+      planFiles: () => [{ id: 's.tfrecords', kind: 'shard', name: 's.tfrecords', size: 10 }],
+      checkFiles: async (files) => files.map((file) => ({ file, decision: have ? 'stored' : 're-pick' })),
+      onWaiting: (w) => waited.push(w.map((d) => d.file.name)),
+    });
+    await c.start({ models: ['m1'], images: ['shard:s.tfrecords#0'], protocol: 'interactive', steps: 2 });
+    expect(attacks).toEqual([]);
+    expect(waited).toEqual([['s.tfrecords']]);
+    expect(batchStore.getState().error).toBe('This batch needs "s.tfrecords" again: open it below to go on.');
+    have = true;
+    await c.recheckWaiting();
+    expect(waited.at(-1)).toEqual([]);
+    expect(attacks).toEqual(['shard:s.tfrecords#0']);
+  });
+
   it('imports a CSV with bad rows only after the user agrees', () => {
     const { c } = controller(new IDBFactory(), []);
     c.importCsv('model,pt,aa,pt_sem,aa_sem\na,1,0.1,,\nb,oops,0.1,,\n', 'cluster.csv', '2025-corrected');

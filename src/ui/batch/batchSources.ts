@@ -139,7 +139,7 @@ export function planFiles(modelIds: readonly string[], shardNames: readonly stri
   for (const id of modelIds) {
     if (!id.startsWith(FILE_MODEL_PREFIX)) continue;
     const m = userModels.find((u) => u.id === id);
-    files.push({ id, kind: 'model', name: id.slice(FILE_MODEL_PREFIX.length), size: m?.size ?? -1 });
+    files.push({ id, kind: 'model', name: id.slice(FILE_MODEL_PREFIX.length), size: m?.size ?? -1, ...(m?.overrides ? { overrides: m.overrides } : {}) });
   }
   for (const name of shardNames) {
     const s = shards.get(name);

@@ -81,6 +81,7 @@ export class SessionController {
       if (!sessionStore.getState().status) return;
       const fromUrl = parseUrlModelId(modelId);
       await this.loadModel(fromUrl ? { kind: 'url', url: fromUrl.url, overrides: toOverrides(fromUrl.fields) } : { kind: 'catalogue', id: modelId }, modelId);
+      if (fromUrl) void rememberUrlModel(modelId).catch(() => {});
     });
     return this.enqueue(async () => {
       if (params.image?.startsWith(UPLOAD_PREFIX) && (await this.reopenUpload(params.image))) return;
