@@ -30,11 +30,15 @@ let cluster: Cluster;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alignscope-slurm-runs-'));
 const out = (name: string) => path.join(work, name);
 
-function runOneProcess(dir: string): Promise<number> {
+/** The reference: the same command in one process, outside Slurm. Resolves with its exit status and output. */
+function runOneProcess(dir: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('node_modules/.bin/tsx', ['src/cli/batch.ts', ...ARGS, '--out', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('node_modules/.bin/tsx', ['src/cli/batch.ts', ...ARGS, '--out', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
@@ -68,7 +72,8 @@ describe.runIf(isRoot)('Slurm job array (single-node test cluster)', () => {
     if (missing.length) throw new Error(`Slurm e2e: ${missing.join(', ')} not found; install Debian's slurm-wlm and munge (apt-get install -y slurm-wlm munge).`);
     cluster = await startCluster();
     // The one-process reference runs while nothing else does.
-    expect(await runOneProcess(out('one-process'))).toBe(0);
+    const one = await runOneProcess(out('one-process'));
+    expect(one.code, one.output).toBe(0);
     merge(out('one-process'));
   });
 
