@@ -75,6 +75,8 @@ export interface ExpandContext {
   sampleIds: readonly string[];
   /** How many records a shard holds (the app lists it once; the runner does the same). */
   shardRecords(shard: string): Promise<number>;
+  /** Whether a shard has record `index`; lets a range be checked without walking the whole shard. */
+  shardHas?(shard: string, index: number): Promise<boolean>;
 }
 
 /** Turns an image list into image ids, in order, without duplicates. */
@@ -87,11 +89,14 @@ export async function expandImageSpecs(specs: readonly ImageSpec[], ctx: ExpandC
       out.push(spec.id);
     } else if (spec.kind === 'upload') out.push(`${UPLOAD_IMAGE_PREFIX}${spec.name}`);
     else {
-      const count = await ctx.shardRecords(spec.shard);
       const from = spec.from ?? 0;
-      const to = spec.to ?? count - 1;
-      if (to >= count) {
-        throw new ImageSpecError(`The shard "${spec.shard}" holds ${count} records (0–${count - 1}); the range ${from}-${to} goes past its end.`);
+      let to = spec.to;
+      if (to === undefined || !ctx.shardHas || !(await ctx.shardHas(spec.shard, to))) {
+        const count = await ctx.shardRecords(spec.shard);
+        to ??= count - 1;
+        if (to >= count) {
+          throw new ImageSpecError(`The shard "${spec.shard}" holds ${count} records (0–${count - 1}); the range ${from}-${to} goes past its end.`);
+        }
       }
       for (let i = from; i <= to; i++) out.push(shardImageId(spec.shard, i));
     }

@@ -19,8 +19,10 @@
  *   batch goes on), `execute({pixels, size, heatmap, config})` → clean top-1, the run's L2/L∞/
  *   success and the best δ's alignment (a rejection stops the batch: a lost device), `cancel()`.
  *   The app: WorkerJobExecutor (src/worker/batchExecutor.ts) over its Web Worker. Node: the same
- *   class over a WorkerHost joined in-process by a MessageChannel (src/worker/testing.ts shows how).
- * - ImageSource: `load(imageId, size)` → pixels [size,size,3] in [0,1], heatmap or null, label.
+ *   class over a WorkerHost joined in-process by a MessageChannel: src/core/batch/batch.soak.ts wires exactly that
+ *   (real models from files, TF.js WASM) and runs 500 jobs through it.
+ * - ImageSource: `load(imageId, size)` → pixels [size,size,3] in [0,1], heatmap or null, label (null:
+ *   no true class, the clean top-1 stands in).
  *   A rejection fails that job only (a corrupt record). routedImageSource() dispatches by id form;
  *   LazyShard reads a TFRecord shard one record at a time from any ReadRange (Blob, HTTP Range, fs).
  * - ResultSink: `storedIds(plan)` (jobs to skip), `put(record)` (durable before the next job),

@@ -86,6 +86,12 @@ describe('a batch over mixed sources', () => {
     await expect(expandImageSpecs([parseImageSpec('shard:s#3-9')], { sampleIds: [], shardRecords: async () => 5 })).rejects.toThrow(
       'The shard "s" holds 5 records (0–4); the range 3-9 goes past its end.',
     );
+    // With a range, a shard that can say whether its last record exists is never counted whole.
+    const counted: string[] = [];
+    const ranged = await expandImageSpecs([parseImageSpec('shard:s#1-2')], {
+      sampleIds: [], shardRecords: async (s) => (counted.push(s), 5), shardHas: async (_s, i) => i < 5,
+    });
+    expect([ranged, counted]).toEqual([['shard:s#1', 'shard:s#2'], []]);
   });
 
   it('hashes the job list, not the batch id or time', () => {
@@ -129,6 +135,8 @@ describe('a batch over mixed sources', () => {
     expect(sink.records.get(`b|m|${images[2]}`)).toMatchObject({ status: 'done', label: 30, alignmentMean: null, humanMap: false });
     const [s] = aggregateByModel([...sink.records.values()]);
     expect(s).toMatchObject({ total: 3, jobFailed: 1, noHumanMap: 1, undefinedAlignment: 0, pt: { n: 2 }, aa: { n: 1 } });
+    expect(await shard.has(4)).toBe(true);
+    expect(await shard.has(5)).toBe(false);
     expect(await shard.count()).toBe(5);
     await expect(shard.load(5, SIDE)).rejects.toThrow('The ClickMe shard "val-0.tfrecords" has no record 5 (it holds 5).');
   });

@@ -35,6 +35,11 @@ export class LazyShard {
     return null;
   }
 
+  /** Whether record `index` exists (reads the headers up to it, no data). */
+  async has(index: number): Promise<boolean> {
+    return (await this.offsetOf(index)) !== null;
+  }
+
   /** How many records the shard holds (reads every header once, no data). */
   async count(): Promise<number> {
     await this.offsetOf(Number.MAX_SAFE_INTEGER - 1);

@@ -8,7 +8,7 @@ import type { SampleRef } from '../state/sessionController';
 import { useBatch } from '../state/batchStore';
 import { listUploads } from '../storage/uploadStore';
 import { batchController } from './browserDeps';
-import { openShardFile, openShardUrl, refreshUserModels, shardRecordsOfClasses, useSources, type OpenShard } from './batchSources';
+import { openShardFile, openShardUrl, refreshUserModels, shardFor, shardRecordsOfClasses, useSources, type OpenShard } from './batchSources';
 import { shardSpecs, type BatchParams } from './batchUrl';
 
 /** Models a batch can run: not those the importers cannot open; large downloads only when picked. */
@@ -18,7 +18,8 @@ const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter(
 
 /** The records a shard contributes: the first N (blank: all), of the given classes (blank: any). */
 async function shardSelection(shard: OpenShard, count: string, classes: string): Promise<{ ids: string[]; specs: string[] }> {
-  let indices = [...Array(shard.records).keys()];
+  const records = shard.records >= 0 ? shard.records : await (await shardFor(shard.name)).count();
+  let indices = [...Array(records).keys()];
   const wanted = classes.split(/[\s,]+/).filter(Boolean).map(Number);
   if (wanted.some((c) => !Number.isInteger(c) || c < 0 || c > 999)) throw new Error(`The class filter "${classes}" must list ImageNet class indices (0–999).`);
   if (wanted.length) indices = await shardRecordsOfClasses(shard.name, new Set(wanted));
@@ -135,7 +136,7 @@ export function BatchSetup({ samples, address }: { samples: SampleRef[]; address
         {shards.length > 0 && (
           <div className="batch-row">
             <label className="check"><input type="checkbox" checked={useShards} onChange={() => setUseShards(!useShards)} />
-              {shards.map((s) => `${s.name} (${s.records} records)`).join(', ')}</label>
+              {shards.map((s) => `${s.name} (${s.records >= 0 ? `${s.records} records` : 'records not counted yet'})`).join(', ')}</label>
             <label className="field"><span>First N records (blank: all)</span>
               <input type="number" min={1} data-testid="batch-shard-count" value={count} onChange={(e) => setCount(e.target.value)} /></label>
             <label className="field"><span>Only classes (ImageNet indices)</span>

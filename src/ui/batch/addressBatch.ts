@@ -1,7 +1,7 @@
 import { expandImageSpecs, parseImageSpec } from '../../core/batch/imageIds';
 import type { BatchParams } from './batchUrl';
 import type { BatchRequest } from './batchController';
-import { openShardUrl, sourcesStore } from './batchSources';
+import { shardFor, sourcesStore } from './batchSources';
 
 /**
  * Turns a batch address into a request: sample specs against the gallery, URL shards opened (and
@@ -13,10 +13,12 @@ export async function requestFromAddress(params: BatchParams, sampleIds: readonl
     sampleIds,
     shardRecords: async (shard) => {
       const open = sourcesStore.getState().shards.find((s) => s.name === shard);
-      if (open) return open.records;
-      if (/^https?:\/\//i.test(shard)) return (await openShardUrl(shard)).records;
+      if (open && open.records >= 0) return open.records;
+      if (open || /^https?:\/\//i.test(shard)) return (await shardFor(shard)).count();
       throw new Error(`The address names the shard file "${shard}", which is not open in this tab; open it below, or give the shard by URL.`);
     },
+    // A URL shard with a record range is checked up to its last record only, not walked whole.
+    shardHas: async (shard, index) => (await shardFor(shard, { count: false })).has(index),
   });
   return {
     models: params.models,

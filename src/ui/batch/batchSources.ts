@@ -108,17 +108,18 @@ export async function openShardFile(file: File): Promise<OpenShard> {
 }
 
 /** Opens a shard by URL; the server must answer HTTP Range requests (records are read one by one). */
-export async function openShardUrl(url: string): Promise<OpenShard> {
+export async function openShardUrl(url: string, options: { count?: boolean } = {}): Promise<OpenShard> {
   const shard = new LazyShard(url, urlRange(url, (...a: Parameters<typeof fetch>) => fetch(...a)), decodeImageBytesInBrowser);
-  return register(url, 'url', -1, shard, await shard.count());
+  // Counting walks every record header (one Range request each): only when the records are listed.
+  return register(url, 'url', -1, shard, options.count === false ? -1 : await shard.count());
 }
 
 /** The open shard of that name; a URL shard is re-opened by itself (after a reload). */
-export async function shardFor(name: string): Promise<LazyShard> {
+export async function shardFor(name: string, options: { count?: boolean } = { count: false }): Promise<LazyShard> {
   const open = shards.get(name);
   if (open) return open.shard;
   if (/^https?:\/\//i.test(name)) {
-    await openShardUrl(name);
+    await openShardUrl(name, options);
     return shards.get(name)!.shard;
   }
   throw new Error(`The ClickMe shard "${name}" is not open in this tab; open the file again to run its records.`);
