@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { cropResize } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
-import { fileFetch, readRange } from '../node/fileFetch';
+import { fileFetch, fileRange } from '../node/fileFetch';
 import { UsageError } from './args';
 import type { BatchImage, ImageSource } from '../core/batch/runner';
 import { expandImageSpecs, type ImageSpec } from '../core/batch/imageIds';
@@ -96,7 +96,7 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
       if (!stat?.isFile()) throw new UsageError(`The ClickMe shard "${fileName}" does not exist.`);
       if (!shards.has(fileName)) {
         // Walking the record headers once checks that the file is a TFRecord file and counts its records.
-        const shard = new LazyShard(fileName, async (start, end) => readRange(full, start, end), decodeImageBytes);
+        const shard = new LazyShard(fileName, fileRange(full), decodeImageBytes);
         try {
           shards.set(fileName, { shard, count: await shard.count() });
         } catch (e) {

@@ -37,18 +37,31 @@ export const fileFetch: typeof fetch = async (input, init) => {
 
 /** Bytes [start, end) of a file, read in place (a shard of several GB is never read whole). */
 export function readRange(file: string, start: number, end: number): Uint8Array {
-  const length = Math.max(0, end - start);
-  const out = new Uint8Array(length);
   const fd = fs.openSync(file, 'r');
   try {
-    let got = 0;
-    while (got < length) {
-      const n = fs.readSync(fd, out, got, length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === length ? out : out.subarray(0, got);
+    return readAt(fd, start, end);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Random access to a file kept open for the life of the process: a shard's record headers are
+ * walked one small read at a time, thousands of them for an official shard.
+ */
+export function fileRange(file: string): (start: number, end: number) => Promise<Uint8Array> {
+  let fd: number | null = null;
+  return async (start, end) => readAt((fd ??= fs.openSync(file, 'r')), start, end);
+}
+
+function readAt(fd: number, start: number, end: number): Uint8Array {
+  const length = Math.max(0, end - start);
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, out, got, length - got, start + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? out : out.subarray(0, got);
 }
