@@ -77,8 +77,7 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
   const parsed: ImageSpec[] = [];
   for (const spec of specs) {
     if (spec === 'samples') {
-      const usable = (await samples()).filter((s) => s.heatmapUrl && s.label !== undefined);
-      if (!usable.length) throw new UsageError(`"samples" names the ClickMe samples, but none are installed. ${galleryProblem ?? ''}`.trim());
+      if (!withMaps(await samples()).length) throw new UsageError(`"samples" names the ClickMe samples, but none are installed. ${galleryProblem ?? ''}`.trim());
       parsed.push({ kind: 'samples' });
       continue;
     }
@@ -108,11 +107,11 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
       if (from !== undefined && to !== undefined && to < from) throw new UsageError(`The record range of "${spec}" ends (${to}) before it starts (${from}).`);
       parsed.push({ kind: 'shard', shard: fileName, from, to });
     } else {
-      const ids = (await samples()).map((s) => s.id);
-      if (!ids.includes(spec)) {
-        throw new UsageError(`"${spec}" is neither a sample id (${ids.join(', ')}), nor a folder, nor a ClickMe shard file.`);
+      const all = await samples();
+      const sample = all.find((s) => s.id === spec);
+      if (!sample) {
+        throw new UsageError(`"${spec}" is neither a sample id (${all.map((s) => s.id).join(', ')}), nor a folder, nor a ClickMe shard file.`);
       }
-      const sample = (await samples()).find((s) => s.id === spec)!;
       if (sample.label === undefined) throw new UsageError(`The sample "${spec}" has no ImageNet label, which a batch needs.`);
       parsed.push({ kind: 'sample', id: spec });
     }
@@ -120,10 +119,11 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
 
   let ids: string[];
   try {
-    const usable = gallery ? (gallery as GallerySample[]).filter((s) => s.heatmapUrl && s.label !== undefined).map((s) => s.id) : [];
-    const named = parsed.filter((p): p is { kind: 'sample'; id: string } => p.kind === 'sample').map((p) => p.id);
+    // "samples" are those with a map and a class, as in the app's batch; a photo named by id joins them.
+    const usable = gallery ? withMaps(gallery) : [];
+    const named = parsed.flatMap((p) => (p.kind === 'sample' && !usable.includes(p.id) ? [p.id] : []));
     ids = await expandImageSpecs(parsed, {
-      sampleIds: [...usable, ...named.filter((n) => !usable.includes(n))],
+      sampleIds: [...usable, ...named],
       shardRecords: async (shard) => shards.get(shard)!.count,
     });
   } catch (e) {
@@ -149,6 +149,10 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
     },
   });
   return { ids, source, recordsRead: () => [...shards.values()].reduce((n, s) => n + s.shard.recordsRead, 0) };
+}
+
+function withMaps(samples: readonly GallerySample[]): string[] {
+  return samples.filter((s) => s.heatmapUrl && s.label !== undefined).map((s) => s.id);
 }
 
 function fileOf(url: string): string {
