@@ -3,7 +3,8 @@
  * results go, and which shard of the job list this process owns. Parsing only; nothing is opened.
  */
 import { PROTOCOL_IDS, PROTOCOLS } from '../core/attacks/protocols';
-import type { ProtocolId } from '../core/attacks/types';
+import type { AttackId, ProtocolId } from '../core/attacks/types';
+import { ATTACK_IDS } from '../core/attacks/defaults';
 import { NORMALIZATION_NAMES, type NormalizationName } from '../core/models/normalizations';
 
 /** Short names for the shell, next to the app's own names ("ImageNet mean/std" needs quoting). */
@@ -51,6 +52,8 @@ export interface BatchArgs {
   /** As typed: `samples`, sample ids, folders, TFRecord shards with an optional `#from-to`. */
   images: string[];
   protocol: ProtocolId;
+  /** The interactive protocol's attack (as the app's batch picks it); the other protocols fix theirs. */
+  attack: AttackId;
   steps: number;
   out: string;
   backend: Backend;
@@ -80,6 +83,8 @@ export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --
                       labels.json or labels.csv), ClickMe TFRecord shards with an optional record
                       range, both ends included (val-0.tfrecords#0-999)
   --protocol <id>     ${PROTOCOL_IDS.join(', ')} (default interactive)
+  --attack <id>       the interactive protocol's attack: ${ATTACK_IDS.join(', ')} (default fmn);
+                      the other protocols fix theirs
   --steps <n>         attack steps (default: the protocol's)
   --out <dir>         where results-<i>-of-<n>.jsonl and the logs are written
   --backend <name>    wasm (default) or cpu
@@ -120,6 +125,7 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
   const models: ModelArg[] = [];
   const images: string[] = [];
   let protocol: ProtocolId = 'interactive';
+  let attack: AttackId | null = null;
   let steps: number | null = null;
   let out: string | null = null;
   let backend: Backend = 'wasm';
@@ -160,6 +166,12 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
         protocol = v as ProtocolId;
         break;
       }
+      case '--attack': {
+        const v = value();
+        if (!(ATTACK_IDS as string[]).includes(v)) throw new UsageError(`--attack "${v}" is not an attack; use one of ${ATTACK_IDS.join(', ')}.`);
+        attack = v as AttackId;
+        break;
+      }
       case '--steps':
         steps = positiveInt('--steps', value());
         break;
@@ -192,7 +204,13 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
   if (!images.length) throw new UsageError('--images is missing: name at least one image source.');
   if (!out) throw new UsageError('--out is missing: name the folder the results go to.');
   for (const m of models) checkFacts(m);
-  return { models, images, protocol, steps: steps ?? PROTOCOLS[protocol].steps, out, backend, shard, shards, progress };
+  if (attack && protocol !== 'interactive' && attack !== PROTOCOLS[protocol].attack) {
+    throw new UsageError(`--attack ${attack}: the protocol ${protocol} fixes its attack (${PROTOCOLS[protocol].attack}); pick an attack with --protocol interactive.`);
+  }
+  return {
+    models, images, protocol, attack: attack ?? PROTOCOLS[protocol].attack, steps: steps ?? PROTOCOLS[protocol].steps,
+    out, backend, shard, shards, progress,
+  };
 }
 
 function checkFacts({ spec, facts }: ModelArg): void {

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOLS } from '../core/attacks/protocols';
 import { jobListHash, planJobs, recordId, type BatchPlan } from '../core/batch/plan';
 import { BatchRunner } from '../core/batch/runner';
 import { startInProcessWorker } from '../node/inProcessWorker';
@@ -40,8 +39,7 @@ export async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, c
   const models = resolveModels(args.models, cwd);
   const mirror = env.ALIGNSCOPE_ASSETS_MIRROR;
   const images = await openImages(args.images, { publicDir: path.join(ROOT, 'public'), mirror }, cwd);
-  const preset = PROTOCOLS[args.protocol];
-  const draft = { protocol: args.protocol, attack: preset.attack, steps: args.steps, seed: 0, models: models.map((m) => m.id), images: images.ids };
+  const draft = { protocol: args.protocol, attack: args.attack, steps: args.steps, seed: 0, models: models.map((m) => m.id), images: images.ids };
   const hash = jobListHash(draft);
   // The batch id follows from the command, so every shard, and every requeue, writes the same record ids.
   const plan: BatchPlan = { ...draft, id: `cli-${hash}`, createdAt: 0, status: 'running' };

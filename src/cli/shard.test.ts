@@ -72,8 +72,10 @@ describe('parseArgs', () => {
     expect(a).toMatchObject({ protocol: '2025-corrected', steps: 10, out: 'out', backend: 'wasm', shard: { index: 1, count: 3 } });
   });
 
-  it("defaults the steps to the protocol's", () => {
-    expect(parseArgs(base).steps).toBe(100);
+  it("defaults the steps and the attack to the protocol's, and takes the interactive protocol's attack", () => {
+    expect(parseArgs(base)).toMatchObject({ steps: 100, attack: 'fmn' });
+    expect(parseArgs([...base, '--protocol', '2025-published']).attack).toBe('fmn-as-published');
+    expect(parseArgs([...base, '--attack', 'ddn', '--steps', '20'])).toMatchObject({ attack: 'ddn', steps: 20 });
   });
 
   it.each([
@@ -87,6 +89,8 @@ describe('parseArgs', () => {
     [[...base, '--models', 'm.onnx', '--norm', 'nope'], /not a normalisation/],
     [[...base, '--models', 'm.onnx', '--classes', '10'], /1000 or 1001/],
     [[...base, '--frobnicate'], /Unknown argument/],
+    [[...base, '--attack', 'cw'], /not an attack/],
+    [[...base, '--protocol', '2023', '--attack', 'ddn'], /fixes its attack \(pgd-bisect\)/],
     [[...base, '--out'], /--out needs a value/],
   ])('refuses %j with one sentence', (argv, message) => {
     expect(() => parseArgs(argv as string[])).toThrow(message);
