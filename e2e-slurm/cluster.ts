@@ -106,16 +106,25 @@ export async function startCluster(): Promise<Cluster> {
       return r.stdout;
     },
     stop() {
-      for (const pid of ['slurmd.pid', 'slurmctld.pid', 'munged.pid']) {
-        const file = p(pid);
-        if (!fs.existsSync(file)) continue;
-        const n = Number(fs.readFileSync(file, 'utf8').trim());
+      // The daemons first (slurmctld saves its state and may take a while), munged last; whatever
+      // has not exited after 15 s is killed. Then the folder goes.
+      const pidOf = (name: string) => (fs.existsSync(p(name)) ? Number(fs.readFileSync(p(name), 'utf8').trim()) || 0 : 0);
+      // A daemon's parent is init: until init reaps it, an exited daemon shows as a zombie ("Z").
+      const alive = (pid: number) => {
         try {
-          if (n > 0) process.kill(n, 'SIGTERM');
+          return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
         } catch {
-          // already gone
+          return false;
         }
+      };
+      for (const group of [['slurmd.pid', 'slurmctld.pid'], ['munged.pid']]) {
+        const pids = group.map(pidOf).filter((pid) => pid > 0 && alive(pid));
+        for (const pid of pids) process.kill(pid, 'SIGTERM');
+        const end = Date.now() + 15_000;
+        while (pids.some(alive) && Date.now() < end) spawnSync('sleep', ['0.2']);
+        for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
       }
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
