@@ -96,18 +96,28 @@ describe.runIf(isRoot)('Slurm job array (single-node test cluster)', () => {
     expect([0, 1, 2].map(first)).toEqual([0, 2, 5]);
   });
 
-  it('resumes a task cancelled half-way and submitted again: nothing missing, nothing twice', async () => {
+  it('resumes a task cancelled half-way and submitted again, and a task requeued half-way: nothing missing, nothing twice', async () => {
     const dir = out('cancelled');
-    // 40 steps a job, so a fast machine still leaves time to cancel between task 2's first and last job.
+    // 40 steps a job, so a fast machine still leaves time to act between a task's first and last job.
     const args = ARGS.map((a) => (a === '10' ? '40' : a));
     const jobId = submit('0-2', dir, [], false, args).trim().split(';')[0];
+    const middle = path.join(dir, 'results-1-of-3.jsonl');
     const last = path.join(dir, 'results-2-of-3.jsonl');
-    // Task 2 holds 3 jobs: cancel it as soon as its first result is on disk.
+    // Task 1 holds 3 jobs: requeue it (as a preemption would) once its first result is on disk;
+    // Slurm holds a requeued job for a while, so it is let go at once.
+    await until('the first result of task 1', () => countLines(middle) >= 1, 240_000);
+    cluster.run('scontrol', ['requeue', `${jobId}_1`]);
+    await until('task 1 to be pending again', () => /PENDING/.test(cluster.run('squeue', ['-h', '-j', `${jobId}_1`, '-o', '%T'])), 60_000);
+    cluster.run('scontrol', ['update', `JobId=${jobId}_1`, 'StartTime=now']);
+    // Task 2 holds 3 jobs too: cancel it once its first result is on disk.
     await until('the first result of task 2', () => countLines(last) >= 1, 240_000);
     cluster.run('scancel', [`${jobId}_2`]);
-    await until('the array to leave the queue', () => cluster.run('squeue', ['-h', '-j', jobId]).trim() === '', 120_000);
-    const before = countLines(last);
-    expect(before, 'task 2 was cancelled before it finished its 3 jobs').toBeLessThan(3);
+    await until('the array to leave the queue', () => cluster.run('squeue', ['-h', '-j', jobId]).trim() === '', 240_000);
+    expect(countLines(last), 'task 2 was cancelled before it finished its 3 jobs').toBeLessThan(3);
+    const requeued = fs.readFileSync(path.join(cluster.dir, `task-${jobId}_1.out`), 'utf8');
+    expect(requeued, 'task 1 ran again after its requeue').toMatch(/restart 1/);
+    expect(requeued).toMatch(/shard 1\/3: 3\/3 jobs have a result; this run: [12] jobs/);
+    expect(countLines(middle)).toBe(3);
 
     submit('2', dir, ['--shards', '3'], true, args);
     const report = merge(dir);
