@@ -104,4 +104,18 @@ describe('BatchController', () => {
     c.importCsv('nothing useful', 'x.csv', 'interactive');
     expect(batchStore.getState().error).toMatch(/x\.csv has no column/);
   });
+
+  it('imports a per-image CSV (a merged cluster run) into your runs, and names a bad line', async () => {
+    const factory = new IDBFactory();
+    const { c } = controller(factory, []);
+    await c.start({ models: ['m1'], images: ['a', 'b'], protocol: 'interactive', steps: 2 });
+    // The same runs as a cluster's merge names them: another batch id.
+    const csv = c.perImageCsv().replaceAll(batchStore.getState().results[0].batchId, 'cli-0123456789abcdef');
+    await c.importCsv(csv, 'per-image.csv', 'interactive');
+    const ids = batchStore.getState().results.map((r) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(['cli-0123456789abcdef|m1|a', 'cli-0123456789abcdef|m1|b']));
+    expect(ids).toHaveLength(4);
+    await c.importCsv(csv.replace(',interactive,', ',nope,'), 'bad.csv', 'interactive');
+    expect(batchStore.getState().error).toMatch(/bad\.csv, line 2: the protocol "nope"/);
+  });
 });

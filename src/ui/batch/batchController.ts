@@ -13,6 +13,7 @@ import { WorkerJobExecutor, type BatchWorker } from '../../worker/batchExecutor'
 import type { ModelSource } from '../../worker/protocol';
 import { recordsToCsv, summariesToCsv } from '../../core/results/exportCsv';
 import { describeProblems, parsePublishedTable } from '../../core/results/publishedTable';
+import { isPerImageCsv, parsePerImageCsv } from '../../core/results/perImageCsv';
 import type { ProtocolId } from '../../core/results/types';
 import { batchStore } from '../state/batchStore';
 import type { ResultsStore } from '../storage/resultsStore';
@@ -154,14 +155,32 @@ export class BatchController {
     return summariesToCsv(aggregateByModel(batchStore.getState().results));
   }
 
-  /** Reads a per-model CSV; with malformed rows it waits for confirmImport(). */
-  importCsv(text: string, fileName: string, protocol: ProtocolId): void {
+  /**
+   * Reads a per-model CSV (with malformed rows it waits for confirmImport()); a per-image CSV (the
+   * app's export, or `npm run batch:merge` of a cluster run) joins your runs, each with its protocol.
+   */
+  importCsv(text: string, fileName: string, protocol: ProtocolId): Promise<void> | void {
+    if (isPerImageCsv(text)) return this.importRuns(text, fileName);
     const s = batchStore.getState();
     try {
       const imp = parsePublishedTable(text, fileName);
       const table = { id: `import-${fileName}-${Date.now()}`, fileName, protocol, rows: imp.rows };
       if (imp.problems.length > 0) s.setPendingImport({ table, problems: describeProblems(imp) });
       else s.addImport(table);
+      s.setError(null);
+    } catch (e) {
+      s.setError((e as Error).message);
+    }
+  }
+
+  /** Stores the runs of a per-image CSV as results: a run with the same batch, model and image is replaced. */
+  private async importRuns(text: string, fileName: string): Promise<void> {
+    const s = batchStore.getState();
+    try {
+      const records = parsePerImageCsv(text, fileName);
+      await this.init();
+      for (const r of records) await this.store!.putResult(r);
+      await this.refresh();
       s.setError(null);
     } catch (e) {
       s.setError((e as Error).message);

@@ -53,8 +53,8 @@ function ImportControl() {
         </select>
       </label>
       <FileDrop
-        label="Import a per-model CSV"
-        hint="columns model, pt, aa, pt_sem, aa_sem · click or drop"
+        label="Import a per-model or per-image CSV"
+        hint="per model: model, pt, aa, pt_sem, aa_sem · per image: your runs · click or drop"
         accept=".csv,text/csv"
         testId="import-csv"
         onFiles={async ([f]) => batchController().importCsv(await f.text(), f.name, protocol)}

@@ -1,0 +1,3 @@
+import { mergeMain } from './merge';
+
+process.exit(mergeMain(process.argv.slice(2)));

@@ -1,0 +1,96 @@
+/**
+ * The runner's result files: `<out>/results-<i>-of-<n>.jsonl`, one ResultRecord a line with the job's
+ * place in the job list and the list's hash, and `<out>/plan.json`, the job list itself (what the
+ * merge names when it lists missing jobs). Every shard writes the same plan.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BatchPlan, BatchJob } from '../core/batch/plan';
+import { recordId } from '../core/batch/plan';
+import type { ResultSink } from '../core/batch/runner';
+import type { ResultRecord } from '../core/results/types';
+import { JsonlSink, readJsonlFile } from './jsonlSink';
+import { UsageError } from './args';
+
+export interface ResultLine extends ResultRecord {
+  /** jobListHash of the command: lines of different commands are never merged. */
+  jobListHash: string;
+  /** Position in the whole job list (model-major), so a merge restores the one-process order. */
+  jobIndex: number;
+  jobCount: number;
+}
+
+export interface PlanFile {
+  jobListHash: string;
+  batchId: string;
+  protocol: string;
+  attack: string;
+  steps: number;
+  models: string[];
+  images: string[];
+  jobCount: number;
+}
+
+export const PLAN_FILE = 'plan.json';
+
+export function writePlanFile(out: string, plan: PlanFile): void {
+  const file = path.join(out, PLAN_FILE);
+  const text = `${JSON.stringify(plan, null, 1)}\n`;
+  if (fs.existsSync(file)) {
+    const existing = JSON.parse(fs.readFileSync(file, 'utf8')) as PlanFile;
+    if (existing.jobListHash !== plan.jobListHash) {
+      throw new UsageError(
+        `The folder "${out}" holds results of another command (job list ${existing.jobListHash}, this one is ${plan.jobListHash}): use another --out.`,
+      );
+    }
+    return;
+  }
+  // Shards start together: each writes its own temporary file and renames it into place.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * A shard's ResultSink. Resuming, it counts the jobs with a finished result in its file; a failed
+ * job (a model URL that did not answer, a record that did not decode) is tried again, since a
+ * requeue on a cluster is often what cures it.
+ */
+export class JsonlResultSink implements ResultSink {
+  private readonly sink: JsonlSink<ResultLine>;
+  private readonly index = new Map<string, number>();
+
+  constructor(
+    readonly file: string,
+    private readonly jobListHash: string,
+    jobs: readonly BatchJob[],
+  ) {
+    jobs.forEach((j, i) => this.index.set(recordId(j), i));
+    const foreign = readJsonlFile<ResultLine>(file).records.find((r) => r.jobListHash !== jobListHash);
+    if (foreign) {
+      throw new UsageError(`"${file}" holds results of another command (job list ${foreign.jobListHash}, this one is ${jobListHash}): use another --out.`);
+    }
+    this.sink = new JsonlSink<ResultLine>(file);
+  }
+
+  /** The finished results of this file, latest line per job. */
+  finished(): Map<string, ResultLine> {
+    const out = new Map<string, ResultLine>();
+    for (const r of readJsonlFile<ResultLine>(this.file).records) if (r.status !== 'failed') out.set(r.id, r);
+    return out;
+  }
+
+  async storedIds(_plan: BatchPlan): Promise<ReadonlySet<string>> {
+    return new Set(this.finished().keys());
+  }
+
+  async put(record: ResultRecord): Promise<void> {
+    const jobIndex = this.index.get(record.id);
+    if (jobIndex === undefined) throw new Error(`The result "${record.id}" is not a job of this command.`);
+    this.sink.append({ ...record, jobListHash: this.jobListHash, jobIndex, jobCount: this.index.size });
+  }
+
+  close(): void {
+    this.sink.close();
+  }
+}
