@@ -2,6 +2,7 @@
  * The command line of `npm run batch`: what to run (models × images under a protocol), where the
  * results go, and which shard of the job list this process owns. Parsing only; nothing is opened.
  */
+import { INTERPOLATIONS } from '../core/image/resample';
 import { PROTOCOL_IDS, PROTOCOLS } from '../core/attacks/protocols';
 import type { AttackId, ProtocolId } from '../core/attacks/types';
 import { ATTACK_IDS } from '../core/attacks/defaults';
@@ -32,6 +33,10 @@ export interface ModelFacts {
   classes?: string;
   logits?: string;
   timm?: string;
+  /** Resampling filter for the model's input (bilinear, bicubic). */
+  interp?: string;
+  /** timm's crop_pct. */
+  crop?: string;
 }
 
 export interface ModelArg {
@@ -71,6 +76,8 @@ const FACT_FLAGS: Record<string, keyof ModelFacts> = {
   '--classes': 'classes',
   '--logits': 'logits',
   '--timm': 'timm',
+  '--interp': 'interp',
+  '--crop': 'crop',
 };
 
 export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --out <dir> [options]
@@ -78,7 +85,7 @@ export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --
   --models <list>     catalogue ids, model URLs or paths (model.json, .tflite, .h5, .onnx), comma-separated;
                       may be repeated. After a path or URL:
                         --norm <${Object.keys(NORM_ALIASES).join('|')}> (or the app's names)  --size <px>  --classes <1000|1001>
-                        --logits <layer>  --timm <timm name>
+                        --logits <layer>  --timm <timm name>  --interp <bilinear|bicubic>  --crop <crop_pct>
   --images <list>     samples, sample ids, folders of <name>.png (+ <name>_clickme.png map, classes in
                       labels.json or labels.csv), ClickMe TFRecord shards with an optional record
                       range, both ends included (val-0.tfrecords#0-999)
@@ -224,5 +231,11 @@ function checkFacts({ spec, facts }: ModelArg): void {
   if (facts.size !== undefined) positiveInt(`--size for ${spec}`, facts.size);
   if (facts.classes !== undefined && facts.classes !== '1000' && facts.classes !== '1001') {
     throw new UsageError(`--classes for ${spec} must be 1000 or 1001, not "${facts.classes}".`);
+  }
+  if (facts.interp !== undefined && !(INTERPOLATIONS as readonly string[]).includes(facts.interp)) {
+    throw new UsageError(`--interp for ${spec} must be one of ${INTERPOLATIONS.join(', ')}, not "${facts.interp}".`);
+  }
+  if (facts.crop !== undefined && !(Number(facts.crop) > 0 && Number(facts.crop) <= 2)) {
+    throw new UsageError(`--crop for ${spec} is timm's crop_pct, a number such as 0.875 or 1, not "${facts.crop}".`);
   }
 }

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cropResize } from '../core/image/resize';
+import { cropResize, type CropResizeOptions } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
 import { fileFetch, fileRange } from '../node/fileFetch';
@@ -132,15 +132,15 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
 
   const source: ImageSource = routedImageSource({
     // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
-    async sample(id, size) {
+    async sample(id, size, crop) {
       const sample = (await samples()).find((s) => s.id === id);
       if (!sample || sample.label === undefined) throw new Error(`There is no labelled sample image "${id}".`);
-      return readPicture(fileOf(sample.imageUrl), sample.heatmapUrl ? fileOf(sample.heatmapUrl) : null, sample.label, size);
+      return readPicture(fileOf(sample.imageUrl), sample.heatmapUrl ? fileOf(sample.heatmapUrl) : null, sample.label, size, crop);
     },
-    async upload(name, size) {
+    async upload(name, size, crop) {
       const pic = pictures.get(`upload:${name}`);
       if (!pic) throw new Error(`The picture "${name}" was not named on the command line.`);
-      return readPicture(pic.file, pic.map, pic.label, size);
+      return readPicture(pic.file, pic.map, pic.label, size, crop);
     },
     async shard(name) {
       const opened = shards.get(name);
@@ -159,10 +159,10 @@ function fileOf(url: string): string {
   return new URL(url).pathname.split('/').map(decodeURIComponent).join('/');
 }
 
-function readPicture(file: string, map: string | null, label: number | null, size: number): BatchImage {
+function readPicture(file: string, map: string | null, label: number | null, size: number, crop?: CropResizeOptions): BatchImage {
   const image = decodeImageSync(new Uint8Array(fs.readFileSync(file)), 3, path.basename(file));
-  const heatmap = map ? cropResize(decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)), size) : null;
-  return { pixels: cropResize(image, size).data, heatmap, label };
+  const heatmap = map ? cropResize(decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)), size, crop) : null;
+  return { pixels: cropResize(image, size, crop).data, heatmap, label };
 }
 
 /**

@@ -98,6 +98,14 @@ describe('resolveModels', () => {
     expect(onnx.source).toMatchObject({ kind: 'url', url: `file://${file}`, overrides: { inputSize: 224, timmName: 'resnet18.a1_in1k', normalizationName: 'ImageNet mean/std' } });
   });
 
+  it('carries a stated resampling filter and crop_pct in the id and the overrides', () => {
+    const file = path.join(tmp, 'm.onnx');
+    fs.copyFileSync(path.resolve(__dirname, '../core/importers/onnx/fixtures/imagenet.onnx'), file);
+    const [onnx] = resolveModels([{ spec: 'm.onnx', facts: { interp: 'bicubic', crop: '0.875' } }], tmp);
+    expect(onnx.id).toBe('m.onnx#interp=bicubic&crop=0.875');
+    expect(onnx.source).toMatchObject({ overrides: { interpolation: 'bicubic', cropPct: 0.875 } });
+  });
+
   it.each([
     ['nope_model', /no model "nope_model" in the catalogue/],
     ['missing.tflite', /does not exist/],

@@ -30,6 +30,8 @@ export function factsToFields(facts: ModelFacts): OverrideFields {
     classes: (facts.classes ?? '') as OverrideFields['classes'],
     logitsLayer: facts.logits ?? '',
     timmName: facts.timm ?? '',
+    interpolation: (facts.interp ?? '') as OverrideFields['interpolation'],
+    cropPct: facts.crop ?? '',
   };
 }
 

@@ -88,6 +88,8 @@ describe('parseArgs', () => {
     [[...base, '--norm', 'imagenet'], /catalogue id/],
     [[...base, '--models', 'm.onnx', '--norm', 'nope'], /not a normalisation/],
     [[...base, '--models', 'm.onnx', '--classes', '10'], /1000 or 1001/],
+    [[...base, '--models', 'm.onnx', '--interp', 'lanczos'], /bilinear, bicubic/],
+    [[...base, '--models', 'm.onnx', '--crop', 'x'], /crop_pct/],
     [[...base, '--frobnicate'], /Unknown argument/],
     [[...base, '--attack', 'cw'], /not an attack/],
     [[...base, '--protocol', '2023', '--attack', 'ddn'], /fixes its attack \(pgd-bisect\)/],
