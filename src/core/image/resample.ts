@@ -124,17 +124,29 @@ function resampleColumns(img: FloatImage, outHeight: number, filter: Filter): Fl
   return createImage(width, outHeight, ch, out);
 }
 
-function clampUnit(img: FloatImage): FloatImage {
+function clampTo(img: FloatImage, lo: number, hi: number): FloatImage {
   const d = img.data;
-  for (let i = 0; i < d.length; i++) d[i] = d[i] < 0 ? 0 : d[i] > 1 ? 1 : d[i];
+  for (let i = 0; i < d.length; i++) d[i] = d[i] < lo ? lo : d[i] > hi ? hi : d[i];
   return img;
+}
+
+function rangeOf(data: Float32Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 /**
  * Resize as PIL's Image.resize (and so torchvision's and timm's eval transforms on PIL images):
  * separable, rows first, antialiased when shrinking, computed in float. Bicubic's negative lobes
- * can overshoot, so its result is clipped to the pixel range [0, 1], as PIL clips to 0…255 after
- * each pass; bilinear weights are never negative and need no clipping.
+ * overshoot, so each of its passes is clipped to the pixel range [0, 1], as PIL clips to 0…255.
+ * Bilinear gives convex combinations, which lie within the input's range in exact arithmetic; its
+ * float32 sums can still overshoot (a white pixel becomes 1 + 1e-7, which the attack's [0, 1] check
+ * refuses), so it is clipped to the input's own range.
  */
 export function resample(img: FloatImage, outHeight: number, outWidth: number, interpolation: Interpolation): FloatImage {
   if (!Number.isInteger(outHeight) || !Number.isInteger(outWidth) || outHeight < 1 || outWidth < 1) {
@@ -142,9 +154,9 @@ export function resample(img: FloatImage, outHeight: number, outWidth: number, i
   }
   const filter = FILTERS[interpolation];
   if (!filter) throw new ImageShapeError(`"${String(interpolation)}" is not a resampling filter; use ${INTERPOLATIONS.join(' or ')}.`);
-  const clip = interpolation === 'bicubic' ? clampUnit : (x: FloatImage) => x;
+  const [lo, hi] = interpolation === 'bicubic' ? [0, 1] : rangeOf(img.data);
   let out = img;
-  if (outWidth !== img.width) out = clip(resampleRows(out, outWidth, filter));
-  if (outHeight !== img.height) out = clip(resampleColumns(out, outHeight, filter));
+  if (outWidth !== img.width) out = clampTo(resampleRows(out, outWidth, filter), lo, hi);
+  if (outHeight !== img.height) out = clampTo(resampleColumns(out, outHeight, filter), lo, hi);
   return out === img ? createImage(img.width, img.height, img.channels, img.data.slice()) : out;
 }

@@ -101,6 +101,22 @@ describe('resample (PIL filters, antialiased when shrinking)', () => {
     near(resample(src, 2, 3, 'bilinear').data, [1, 2, 3, 4, 5, 6]);
   });
 
+  it('never leaves [0, 1]: a white picture shrunk or grown by odd factors stays at most 1 (float32 sums of the weights overshoot)', () => {
+    for (const [w, h, ow, oh] of [[1000, 800, 224, 224], [513, 257, 224, 97], [50, 70, 224, 301]]) {
+      for (const filter of ['bilinear', 'bicubic'] as const) {
+        const out = resample(img(w, h, 3, Array(w * h * 3).fill(1)), oh, ow, filter).data;
+        let hi = -Infinity;
+        let lo = Infinity;
+        for (const v of out) {
+          if (v > hi) hi = v;
+          if (v < lo) lo = v;
+        }
+        expect(hi, `${filter} ${w}×${h} → ${ow}×${oh}`).toBeLessThanOrEqual(1);
+        expect(lo).toBeGreaterThan(1 - 1e-6);
+      }
+    }
+  });
+
   it('refuses sizes that are not positive whole numbers and unknown filters', () => {
     expect(() => resample(img(1, 1, 1, [0]), 0, 2, 'bilinear')).toThrow(ImageShapeError);
     expect(() => resample(img(1, 1, 1, [0]), 2, 2, 'lanczos' as 'bilinear')).toThrow(/not a resampling filter/);
