@@ -8,8 +8,9 @@ import { test, expect, SLOW } from './fixtures';
  * A batch over what the user opened: two .onnx files (the mirrored Keras MobileNet v1 0.25 written
  * as ONNX, under two names) × the 3 records of a ClickMe shard written here, 10 FMN steps on WASM.
  * The page reloads half-way: the models come back from IndexedDB, the shard file is asked for again,
- * and no finished job runs twice. Records 0 and 2 are classified correctly by this model, record 1
- * is not, so each model point averages 2 images and has error bars.
+ * and no finished job runs twice. The records are the samples serre-lab_7, serre-lab_2 and
+ * serre-lab_891: with the model's antialiased crop and resize this model classifies records 0 and 2
+ * correctly and record 1 not, so each model point averages 2 images and has error bars.
  * Run: E2E_PORT=4201 E2E_DIST=dist-i15 npx playwright test e2e/batchAnything.spec.ts
  */
 const DIR = path.join(process.env.ALIGNSCOPE_ASSETS_MIRROR ?? path.resolve('..', 'shared', 'assets'), 'models', 'mobilenet_v1_0.25_224');
@@ -21,7 +22,7 @@ test('two user ONNX models × three shard records resume after a reload without 
   test.skip(!fs.existsSync(DIR), 'needs the asset mirror');
   test.setTimeout(900_000);
   const onnx = Buffer.from(kerasMobilenetToOnnx(fs.readFileSync(path.join(DIR, 'model.json')), (n) => new Uint8Array(fs.readFileSync(path.join(DIR, n)))));
-  const shard = { name: SHARD, mimeType: 'application/octet-stream', buffer: writeClickmeShard(3).bytes };
+  const shard = { name: SHARD, mimeType: 'application/octet-stream', buffer: writeClickmeShard(3, ['serre-lab_7', 'serre-lab_2', 'serre-lab_891']).bytes };
 
   await app.open({ model: 'mobilenet_v1_0.25_224', image: 'coffee', backend: 'wasm' });
   await expect(app.backend).toHaveText('wasm', { timeout: SLOW });

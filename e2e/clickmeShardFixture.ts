@@ -88,13 +88,16 @@ export interface ShardRow {
   label: number;
 }
 
-/** The first `count` ClickMe samples as an official-layout shard (256×256 JPEGs, int64 label). */
-export function writeClickmeShard(count: number): { bytes: Buffer; rows: ShardRow[] } {
+/**
+ * The first `count` ClickMe samples, or the samples named by `ids` in that order, as an
+ * official-layout shard (256×256 JPEGs, int64 label).
+ */
+export function writeClickmeShard(count: number, ids?: string[]): { bytes: Buffer; rows: ShardRow[] } {
   const dir = path.join(MIRROR, 'clickme-samples');
   const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
-    samples: { image: string; heatmap: string; label: number }[];
+    samples: { id: string; image: string; heatmap: string; label: number }[];
   };
-  const rows = index.samples.slice(0, count);
+  const rows = ids ? ids.map((id) => index.samples.find((s) => s.id === id)!) : index.samples.slice(0, count);
   const records = rows.map((r) =>
     frame(
       example({
