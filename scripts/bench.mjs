@@ -4,7 +4,8 @@
 // No .onnx file is mirrored, so the ONNX rows' files are converted here from the mirrored Keras
 // MobileNets (scripts/onnx-fixtures/kerasMobilenetToOnnx.mjs) into <BENCH_DIST>/bench-onnx/.
 // Environment:
-//   BENCH_BACKENDS   comma-separated, default webgpu,webgl,wasm,cpu
+//   BENCH_BACKENDS   comma-separated, default webgpu,webgl,wasm,wasm:1,cpu; "wasm" runs as many threads as the
+//                    page allows (vite preview sends COOP/COEP, so the threaded build), "wasm:1" one thread
 //   BENCH_MODELS     comma-separated row ids and groups (src/bench/benchModels.ts), default
 //                    "layers,mobilenet_v1_0.25_128_quant,onnx:mobilenet_v1_0.25_224". Ids: catalogue ids of
 //                    tfjs-layers and tflite models (e.g. mobilenet_v2_1.0_224_quant), and onnx:<layers id>
@@ -27,7 +28,7 @@ import { kerasMobilenetToOnnx } from './onnx-fixtures/kerasMobilenetToOnnx.mjs';
 
 const env = process.env;
 const dist = env.BENCH_DIST ?? 'bench-results/dist';
-const backends = (env.BENCH_BACKENDS ?? 'webgpu,webgl,wasm,cpu').split(',');
+const backends = (env.BENCH_BACKENDS ?? 'webgpu,webgl,wasm,wasm:1,cpu').split(',');
 const reps = Number(env.BENCH_REPS ?? 1);
 const steps = Number(env.BENCH_STEPS ?? 5);
 const perPageTimeoutMs = Number(env.BENCH_PAGE_TIMEOUT_MS ?? 8 * 60_000);
@@ -80,6 +81,21 @@ function writeOnnxModels() {
 
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
+/** "wasm (2 threads)": the wasm rows say how many threads ran. */
+const backendLabel = (r) => (r.backend === 'wasm' && r.adapter ? `wasm (${r.adapter})` : r.backend);
+
+/** The issue's speed goal: one FMN step on MobileNet v1 0.75 on WASM against a PyTorch CPU step (45–50 ms here). */
+function speedGoal(reports) {
+  const lines = [];
+  for (const r of reports.filter((rep) => rep.backend === 'wasm' && !rep.fellBack)) {
+    const row = r.rows.find((m) => m.model === 'mobilenet_v1_0.75_224' && m.fmnStepsPerS);
+    if (row) lines.push(`  ${backendLabel(r)}: ${(1000 / row.fmnStepsPerS).toFixed(1)} ms per FMN step`);
+  }
+  if (!lines.length) return '';
+  const torch = env.BENCH_TORCH_STEP_MS ? `${env.BENCH_TORCH_STEP_MS} ms (BENCH_TORCH_STEP_MS)` : '45–50 ms measured on this kind of machine (scripts/torch-step-bench.py)';
+  return `\nSpeed goal, MobileNet v1 0.75 (224 px, batch 1): a WASM FMN step at most a PyTorch CPU attack step, ${torch}.\n${lines.join('\n')}`;
+}
+
 function table(reports) {
   const head = ['backend', 'model', 'input', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'kernels/grad naive:engine', 'grad rel. diff', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
   const rows = [];
@@ -90,7 +106,7 @@ function table(reports) {
     }
     for (const m of r.rows) {
       const naive = (v, digits) => (m.naiveApplies === false ? 'n/a' : fmt(v, digits));
-      rows.push([r.backend, m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), m.naiveApplies === false ? `n/a:${fmt(m.engineGradKernels, 0)}` : `${fmt(m.naiveGradKernels, 0)}:${fmt(m.engineGradKernels, 0)}`, m.naiveApplies === false ? 'n/a' : m.gradRelDiff == null ? '—' : m.gradRelDiff.toExponential(1), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
+      rows.push([backendLabel(r), m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), m.naiveApplies === false ? `n/a:${fmt(m.engineGradKernels, 0)}` : `${fmt(m.naiveGradKernels, 0)}:${fmt(m.engineGradKernels, 0)}`, m.naiveApplies === false ? 'n/a' : m.gradRelDiff == null ? '—' : m.gradRelDiff.toExponential(1), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -127,7 +143,8 @@ async function main() {
     await waitForServer(`${base}/bench.html`, server);
     for (const backend of backends) {
       const page = await browser.newPage();
-      const query = new URLSearchParams({ backend, reps: String(reps), steps: String(steps), ...(env.BENCH_MODELS ? { models: env.BENCH_MODELS } : {}) });
+      const [name, threads] = backend.split(':');
+      const query = new URLSearchParams({ backend: name, ...(threads === '1' ? { threads: '1' } : {}), reps: String(reps), steps: String(steps), ...(env.BENCH_MODELS ? { models: env.BENCH_MODELS } : {}) });
       const t0 = Date.now();
       await page.goto(`${base}/bench.html?${query}`);
       let report;
@@ -156,6 +173,8 @@ async function main() {
   console.log(`WebGPU adapter: ${gpu}`);
   console.log(`Medians of ${reps} timed calls after one warm-up; FMN over ${steps} steps after step 0; input 1×S×S×3, S in column input.\n`);
   console.log(table(reports));
+  const goal = speedGoal(reports);
+  if (goal) console.log(goal);
   for (const r of reports) if (r.error) console.log(`${r.requested}: ${r.error}`);
   fs.mkdirSync('bench-results', { recursive: true });
   const file = path.join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -8,6 +8,7 @@ import { readStartParams, writeStartParams } from './ui/urlParams';
 import { WorkerClient, type PortLike } from './worker/client';
 import { CATALOGUE } from './core/models/catalogue';
 import { openUploadStore, type UploadStore } from './ui/storage/uploadStore';
+import { registerPwa } from './pwa/registerPwa';
 import './ui/theme.css';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope' });
@@ -30,6 +31,7 @@ const controller = new SessionController({
   uploads: uploadStore,
   samples: () => loadSamples(),
   defaultModelId: CATALOGUE[0].id,
+  isOffline: () => !navigator.onLine,
   writeUrl: (update) => {
     const search = writeStartParams(location.search, update);
     history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
@@ -42,3 +44,4 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 void controller.start(readStartParams(location.search));
+registerPwa();

@@ -42,7 +42,7 @@ const fakeFetch: typeof fetch = async (input) => {
   return bytes ? new Response(bytes as BlobPart, { headers: { 'content-type': 'image/png' } }) : new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
 };
 
-function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof connect>[0] = {}) {
+function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof connect>[0] = {}, isOffline?: () => boolean) {
   const { client } = connect(hostDeps, SIZE);
   const urls: Record<string, string | null>[] = [];
   const controller = new SessionController({
@@ -53,6 +53,7 @@ function setup(uploads?: () => Promise<UploadStore>, hostDeps: Parameters<typeof
     decode: async (blob, channels, name) => decodeImageBytes(new Uint8Array(await blob.arrayBuffer()), channels, name),
     writeUrl: (u) => urls.push(u as Record<string, string | null>),
     uploads,
+    isOffline,
   });
   return { controller, urls };
 }
@@ -233,6 +234,18 @@ describe('SessionController', () => {
     s = sessionStore.getState();
     expect(s.modelInfo?.id).toBe('down');
     expect(s.predictions?.[0].classIndex).toBe(0);
+  });
+
+  it('offline, a catalogue model that cannot load is named as not stored on this device', async () => {
+    let offline = false;
+    const { controller } = setup(undefined, {}, () => offline);
+    await controller.start({});
+    offline = true;
+    await controller.selectCatalogueModel('broken');
+    const s = sessionStore.getState();
+    expect(s.error?.message).toMatch(/^You are offline, and the model "broken" is not stored on this device .*"Keep offline"/);
+    expect(s.error?.code).toBe('model-load');
+    expect(s.modelInfo?.id).toBe('up');
   });
 
   it('opens an image from elsewhere with its map, and refuses a map with colour channels', async () => {
