@@ -12,7 +12,7 @@ const isolationHeaders = {
 
 export default defineConfig({
   // BASE_PATH=/alignscope/ npm run build: a dist/ for a static host that serves the app under a sub-path.
-  base: process.env.BASE_PATH || '/',
+  base: (process.env.BASE_PATH || '/').replace(/\/?$/, '/'),
   plugins: [
     react(),
     wasmThreadsUnminified(),
