@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeWasmThreads, isCrossOriginIsolated } from './wasmSetup';
+import { describeWasmThreads, isCrossOriginIsolated, wasmPoolSize } from './wasmSetup';
 import { initBackend, type BackendDriver } from './initBackend';
 
 describe('wasm threads', () => {
@@ -7,6 +7,10 @@ describe('wasm threads', () => {
     expect(isCrossOriginIsolated({ crossOriginIsolated: true })).toBe(true);
     expect(isCrossOriginIsolated({ crossOriginIsolated: false })).toBe(false);
     expect(isCrossOriginIsolated({})).toBe(false);
+  });
+
+  it('sizes the pool at half the logical cores, at least two from two cores, at most eight', () => {
+    expect([1, 2, 3, 4, 8, 12, 16, 64].map(wasmPoolSize)).toEqual([1, 2, 2, 2, 4, 6, 8, 8]);
   });
 
   it('says how many threads run, and why only one where the page is not isolated', () => {

@@ -18,11 +18,11 @@ export function isCrossOriginIsolated(scope: { crossOriginIsolated?: boolean } =
 export function configureWasmBackend(options: { threads?: boolean } = {}): void {
   const threads = (options.threads ?? true) && isCrossOriginIsolated();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads);
-  // tfjs uses half the cores by default (one thread on a 2-core machine); the pool counts the calling thread,
-  // so every core is one thread. Emscripten's pool holds 8 workers.
   if (threads) {
-    setThreadsCount(Math.min(logicalCores(), 8));
-    unhalveCoreCount();
+    const cores = logicalCores();
+    const pool = wasmPoolSize(cores);
+    setThreadsCount(pool);
+    reportCoresToWasm(Math.max(cores, 2 * pool));
   }
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
@@ -32,21 +32,30 @@ export function configureWasmBackend(options: { threads?: boolean } = {}): void 
 }
 
 /**
- * tfjs's wasm build caps its pool at navigator.hardwareConcurrency / 2 (it assumes two hyper-threads per
- * core), read once when the module starts: one thread on a 2-core machine whatever setThreadsCount asks.
- * Reporting twice the cores to the module lets the pool use every logical core; nothing else reads it here.
+ * Threads for the XNNPACK pool (the calling thread counts as one): tfjs's choice of half the logical
+ * cores (one per physical core on hyper-threaded CPUs), but at least two where there are two cores, so
+ * a 2-core machine runs threads at all; Emscripten's pool holds 8 workers.
  */
-function unhalveCoreCount(): void {
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (!nav || Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')) return;
-  const cores = logicalCores();
-  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores * 2, configurable: true });
-  unhalvedFrom = cores;
+export function wasmPoolSize(logicalCoreCount: number): number {
+  if (logicalCoreCount < 2) return 1;
+  return Math.min(8, Math.max(2, Math.floor(logicalCoreCount / 2)));
 }
-let unhalvedFrom: number | undefined;
+
+/**
+ * tfjs's wasm module caps the pool at navigator.hardwareConcurrency / 2, read once when it starts,
+ * whatever setThreadsCount asks (one thread on a 2-core machine). It is told `cores` instead;
+ * nothing else here reads the value.
+ */
+function reportCoresToWasm(cores: number): void {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (!nav || cores === logicalCores() || Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')) return;
+  realCores = logicalCores();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+}
+let realCores: number | undefined;
 
 function logicalCores(): number {
-  if (unhalvedFrom !== undefined) return unhalvedFrom;
+  if (realCores !== undefined) return realCores;
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
