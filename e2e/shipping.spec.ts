@@ -3,9 +3,10 @@
  * 1. A fresh clone (only the committed assets, no mirror, no network) still shows the ten ClickMe
  *    samples with their maps and the 2023 layer.
  * 2. With the assets, an attack runs; the service worker makes the page cross-origin isolated, so
- *    the WASM backend runs threads.
+ *    the WASM backend runs threads; a new deployment waits until the user accepts a reload.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { serveStatic, type StaticServer } from './staticServer';
@@ -75,4 +76,13 @@ test('under a sub-path on a static host: isolated by the service worker, threade
   await page.getByTestId('run-start').click();
   await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 120_000 });
   expect(Number(await page.getByTestId('run-l2').textContent())).toBeGreaterThan(0);
+
+  // A new deployment (another sw.js) waits for the user: the banner offers the reload, which switches.
+  fs.appendFileSync(path.join(OUT, 'sw.js'), '\n// next deployment\n');
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+  await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('done');
+  await Promise.all([page.waitForEvent('load'), page.getByTestId('update-reload').click()]);
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
 });
