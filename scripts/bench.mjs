@@ -17,6 +17,8 @@
 //   BENCH_PORT       default: a free port
 //   BENCH_DIST       build folder, default bench-results/dist
 //   BENCH_SKIP_BUILD=1  reuse BENCH_DIST as built
+//   BENCH_TORCH=0    skip the PyTorch step of the speed goal (scripts/torch-step-bench.py; needs python3-torch)
+//   BENCH_TORCH_STEPS  PyTorch steps timed, default 20
 //   CHROMIUM_PATH    default /usr/bin/chromium
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,16 +86,33 @@ const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v
 /** "wasm (2 threads)": the wasm rows say how many threads ran. */
 const backendLabel = (r) => (r.backend === 'wasm' && r.adapter ? `wasm (${r.adapter})` : r.backend);
 
-/** The issue's speed goal: one FMN step on MobileNet v1 0.75 on WASM against a PyTorch CPU step (45–50 ms here). */
+/**
+ * PyTorch's CPU attack step on the same machine (scripts/torch-step-bench.py, Debian's python3-torch),
+ * or null where torch is not installed or BENCH_TORCH=0. Lines "N thread(s): median X ms ...".
+ */
+function torchStepMs() {
+  if (env.BENCH_TORCH === '0') return null;
+  const run = spawnSync('/usr/bin/python3', ['scripts/torch-step-bench.py', env.BENCH_TORCH_STEPS ?? '20', '0.75'], { encoding: 'utf8' });
+  if (run.status !== 0) return null;
+  const rows = [...run.stdout.matchAll(/(\d+) thread\(s\): median ([\d.]+) ms/g)].map((m) => ({ threads: Number(m[1]), ms: Number(m[2]) }));
+  return rows.length ? rows : null;
+}
+
+/** The issue's speed goal: one FMN step on MobileNet v1 0.75 on WASM against a PyTorch CPU attack step. */
 function speedGoal(reports) {
-  const lines = [];
+  const wasm = [];
   for (const r of reports.filter((rep) => rep.backend === 'wasm' && !rep.fellBack)) {
     const row = r.rows.find((m) => m.model === 'mobilenet_v1_0.75_224' && m.fmnStepsPerS);
-    if (row) lines.push(`  ${backendLabel(r)}: ${(1000 / row.fmnStepsPerS).toFixed(1)} ms per FMN step`);
+    if (row) wasm.push({ label: backendLabel(r), ms: 1000 / row.fmnStepsPerS });
   }
-  if (!lines.length) return '';
-  const torch = env.BENCH_TORCH_STEP_MS ? `${env.BENCH_TORCH_STEP_MS} ms (BENCH_TORCH_STEP_MS)` : '45–50 ms measured on this kind of machine (scripts/torch-step-bench.py)';
-  return `\nSpeed goal, MobileNet v1 0.75 (224 px, batch 1): a WASM FMN step at most a PyTorch CPU attack step, ${torch}.\n${lines.join('\n')}`;
+  if (!wasm.length) return '';
+  const torch = torchStepMs();
+  const best = torch ? Math.min(...torch.map((t) => t.ms)) : null;
+  const lines = [`\nSpeed goal, MobileNet v1 0.75 (224 px, batch 1): a WASM FMN step takes at most a PyTorch CPU attack step.`];
+  if (torch) for (const t of torch) lines.push(`  PyTorch CPU, ${t.threads} thread(s): ${t.ms.toFixed(1)} ms per step (scripts/torch-step-bench.py, measured just now)`);
+  else lines.push('  PyTorch: not measured here (needs Debian\'s python3-torch; BENCH_TORCH=0 skips it)');
+  for (const w of wasm) lines.push(`  ${w.label}: ${w.ms.toFixed(1)} ms per FMN step${best ? ` — goal ${w.ms <= best ? 'met' : 'not met'} (${(w.ms / best).toFixed(2)}× PyTorch's best)` : ''}`);
+  return lines.join('\n');
 }
 
 function table(reports) {
