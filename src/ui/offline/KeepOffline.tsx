@@ -23,10 +23,14 @@ export function KeepOffline({ modelId }: { modelId: string }) {
   useEffect(() => {
     setProblem(null);
     void refresh();
-    // A model that just loaded was cached by the service worker on the way: look again shortly.
-    const again = setTimeout(() => void refresh(), 1500);
-    return () => clearTimeout(again);
   }, [refresh]);
+  // The service worker caches a model while it loads, after this panel first looked: look again until all is held.
+  const complete = state !== null && state.cachedFiles === state.files;
+  useEffect(() => {
+    if (complete || typeof caches === 'undefined') return;
+    const timer = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [complete, refresh]);
 
   if (!files.length || !state) return null;
   const all = state.cachedFiles === state.files;
