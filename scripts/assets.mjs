@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// npm run assets: fills the git-ignored public/assets/ with every file of src/core/assets/manifest.json,
-// copying from the mirror folder named by $ALIGNSCOPE_ASSETS_MIRROR (or --mirror DIR), else downloading
-// from the official URLs. Sizes are verified. Exits non-zero only when a required asset could not be had.
+// npm run assets: fills public/assets/ with every file of src/core/assets/manifest.json. Files the repository
+// ships (manifest "bundled": the ClickMe samples, labels, 2023 points, the 0.25 topology, the photos) come from
+// the checkout; the rest are copied from the mirror folder named by $ALIGNSCOPE_ASSETS_MIRROR (or --mirror DIR),
+// else downloaded from the official URLs. Sizes are verified. Exits non-zero only when a required asset could not be had.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,8 +38,9 @@ export async function syncAssets({
   fetchImpl = globalThis.fetch,
   timeoutMs = 120_000,
   log = console.log,
+  repoRoot = ROOT,
 } = {}) {
-  const result = { present: [], copied: [], downloaded: [], missing: [], warnings: [] };
+  const result = { present: [], fromRepo: [], copied: [], downloaded: [], missing: [], warnings: [] };
   const warn = (msg) => {
     result.warnings.push(msg);
     log(`  warning: ${msg}`);
@@ -53,6 +55,12 @@ export async function syncAssets({
     const target = path.join(dest, a.path);
     if (sizeOf(target) === a.size) {
       result.present.push(a.path);
+      continue;
+    }
+    if (a.bundled && sizeOf(path.join(repoRoot, a.bundled)) === a.size) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(path.join(repoRoot, a.bundled), target);
+      result.fromRepo.push(a.path);
       continue;
     }
     if (mirror) {
@@ -101,7 +109,7 @@ export async function syncAssets({
 /** One line per outcome, plus what a user can do about missing files. */
 export function report(result, assets, dest, log = console.log) {
   log(`Assets in ${path.relative(process.cwd(), dest) || dest}:`);
-  log(`  ${result.present.length} already present, ${result.copied.length} copied from the mirror, ${result.downloaded.length} downloaded, ${result.missing.length} missing`);
+  log(`  ${result.present.length} already present, ${result.fromRepo.length} copied from the repository, ${result.copied.length} copied from the mirror, ${result.downloaded.length} downloaded, ${result.missing.length} missing`);
   const missing = assets.filter((a) => result.missing.includes(a.path));
   const derived = missing.filter((a) => !a.url);
   const other = missing.filter((a) => a.url);

@@ -85,6 +85,15 @@ describe('syncAssets', () => {
     expect(r.warnings).toContain('the network looks unreachable; skipping the remaining downloads');
   });
 
+  it('takes the files the repository ships from the checkout, with no mirror and no network', async () => {
+    const repo = path.join(tmp, 'repo');
+    put(repo, 'public/assets/clickme-samples/index.json', '{"samples":[]}');
+    const assets = [entry('clickme-samples/index.json', '{"samples":[]}', { url: null, derived: true, required: false, bundled: 'public/assets/clickme-samples/index.json' })];
+    const r = await syncAssets({ assets, dest, repoRoot: repo, fetchImpl: noNetwork, log: quiet });
+    expect(r).toMatchObject({ fromRepo: ['clickme-samples/index.json'], missing: [], ok: true });
+    expect(fs.readFileSync(path.join(dest, 'clickme-samples/index.json'), 'utf8')).toBe('{"samples":[]}');
+  });
+
   it('warns about a mirror folder that does not exist and carries on', async () => {
     const r = await syncAssets({ assets: [entry('x/y', 'z')], dest, mirror: path.join(tmp, 'nope'), fetchImpl: noNetwork, log: quiet });
     expect(r.warnings[0]).toMatch(/the mirror folder .*nope does not exist/);

@@ -4,7 +4,8 @@
 // No .onnx file is mirrored, so the ONNX rows' files are converted here from the mirrored Keras
 // MobileNets (scripts/onnx-fixtures/kerasMobilenetToOnnx.mjs) into <BENCH_DIST>/bench-onnx/.
 // Environment:
-//   BENCH_BACKENDS   comma-separated, default webgpu,webgl,wasm,cpu
+//   BENCH_BACKENDS   comma-separated, default webgpu,webgl,wasm,wasm:1,cpu; "wasm" runs as many threads as the
+//                    page allows (vite preview sends COOP/COEP, so the threaded build), "wasm:1" one thread
 //   BENCH_MODELS     comma-separated row ids and groups (src/bench/benchModels.ts), default
 //                    "layers,mobilenet_v1_0.25_128_quant,onnx:mobilenet_v1_0.25_224". Ids: catalogue ids of
 //                    tfjs-layers and tflite models (e.g. mobilenet_v2_1.0_224_quant), and onnx:<layers id>
@@ -19,6 +20,8 @@
 //   BENCH_PORT       default: a free port
 //   BENCH_DIST       build folder, default bench-results/dist
 //   BENCH_SKIP_BUILD=1  reuse BENCH_DIST as built
+//   BENCH_TORCH=0    skip the PyTorch step of the speed goal (scripts/torch-step-bench.py; needs python3-torch)
+//   BENCH_TORCH_STEPS  PyTorch steps timed, default 20
 //   CHROMIUM_PATH    default /usr/bin/chromium
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +33,7 @@ import { kerasMobilenetToOnnx } from './onnx-fixtures/kerasMobilenetToOnnx.mjs';
 
 const env = process.env;
 const dist = env.BENCH_DIST ?? 'bench-results/dist';
-const backends = (env.BENCH_BACKENDS ?? 'webgpu,webgl,wasm,cpu').split(',');
+const backends = (env.BENCH_BACKENDS ?? 'webgpu,webgl,wasm,wasm:1,cpu').split(',');
 const reps = Number(env.BENCH_REPS ?? 1);
 const steps = Number(env.BENCH_STEPS ?? 5);
 const perPageTimeoutMs = Number(env.BENCH_PAGE_TIMEOUT_MS ?? 8 * 60_000);
@@ -93,6 +96,38 @@ function writeTorchModels() {
 
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
+/** "wasm (2 threads)": the wasm rows say how many threads ran. */
+const backendLabel = (r) => (r.backend === 'wasm' && r.adapter ? `wasm (${r.adapter})` : r.backend);
+
+/**
+ * PyTorch's CPU attack step on the same machine (scripts/torch-step-bench.py, Debian's python3-torch),
+ * or null where torch is not installed or BENCH_TORCH=0. Lines "N thread(s): median X ms ...".
+ */
+function torchStepMs() {
+  if (env.BENCH_TORCH === '0') return null;
+  const run = spawnSync('/usr/bin/python3', ['scripts/torch-step-bench.py', env.BENCH_TORCH_STEPS ?? '20', '0.75'], { encoding: 'utf8' });
+  if (run.status !== 0) return null;
+  const rows = [...run.stdout.matchAll(/(\d+) thread\(s\): median ([\d.]+) ms/g)].map((m) => ({ threads: Number(m[1]), ms: Number(m[2]) }));
+  return rows.length ? rows : null;
+}
+
+/** The issue's speed goal: one FMN step on MobileNet v1 0.75 on WASM against a PyTorch CPU attack step. */
+function speedGoal(reports) {
+  const wasm = [];
+  for (const r of reports.filter((rep) => rep.backend === 'wasm' && !rep.fellBack)) {
+    const row = r.rows.find((m) => m.model === 'mobilenet_v1_0.75_224' && m.fmnStepsPerS);
+    if (row) wasm.push({ label: backendLabel(r), ms: 1000 / row.fmnStepsPerS });
+  }
+  if (!wasm.length) return '';
+  const torch = torchStepMs();
+  const best = torch ? Math.min(...torch.map((t) => t.ms)) : null;
+  const lines = [`\nSpeed goal, MobileNet v1 0.75 (224 px, batch 1): a WASM FMN step takes at most a PyTorch CPU attack step.`];
+  if (torch) for (const t of torch) lines.push(`  PyTorch CPU, ${t.threads} thread(s): ${t.ms.toFixed(1)} ms per step (scripts/torch-step-bench.py, measured just now)`);
+  else lines.push('  PyTorch: not measured here (needs Debian\'s python3-torch; BENCH_TORCH=0 skips it)');
+  for (const w of wasm) lines.push(`  ${w.label}: ${w.ms.toFixed(1)} ms per FMN step${best ? ` — goal ${w.ms <= best ? 'met' : 'not met'} (${(w.ms / best).toFixed(2)}× PyTorch's best)` : ''}`);
+  return lines.join('\n');
+}
+
 function table(reports) {
   const head = ['backend', 'model', 'input', 'ms/forward', 'ms/naive grad', 'ms/engine grad', 'naive/engine', 'kernels/grad naive:engine', 'grad rel. diff', 'FMN steps/s', `live tensors (run open, ${steps} st.)`, 'leaked after dispose'];
   const rows = [];
@@ -103,7 +138,7 @@ function table(reports) {
     }
     for (const m of r.rows) {
       const naive = (v, digits) => (m.naiveApplies === false ? 'n/a' : fmt(v, digits));
-      rows.push([r.backend, m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), m.naiveApplies === false ? `n/a:${fmt(m.engineGradKernels, 0)}` : `${fmt(m.naiveGradKernels, 0)}:${fmt(m.engineGradKernels, 0)}`, m.naiveApplies === false ? 'n/a' : m.gradRelDiff == null ? '—' : m.gradRelDiff.toExponential(1), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
+      rows.push([backendLabel(r), m.model, m.inputSize ?? '—', fmt(m.forwardMs), naive(m.naiveGradMs), fmt(m.engineGradMs), naive(m.ratio, 2), m.naiveApplies === false ? `n/a:${fmt(m.engineGradKernels, 0)}` : `${fmt(m.naiveGradKernels, 0)}:${fmt(m.engineGradKernels, 0)}`, m.naiveApplies === false ? 'n/a' : m.gradRelDiff == null ? '—' : m.gradRelDiff.toExponential(1), fmt(m.fmnStepsPerS, 2), fmt(m.liveTensorsDuringRun, 0), fmt(m.leakedTensorsAfterRun, 0)]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -141,7 +176,8 @@ async function main() {
     await waitForServer(`${base}/bench.html`, server);
     for (const backend of backends) {
       const page = await browser.newPage();
-      const query = new URLSearchParams({ backend, reps: String(reps), steps: String(steps), ...(env.BENCH_MODELS ? { models: env.BENCH_MODELS } : {}) });
+      const [name, threads] = backend.split(':');
+      const query = new URLSearchParams({ backend: name, ...(threads === '1' ? { threads: '1' } : {}), reps: String(reps), steps: String(steps), ...(env.BENCH_MODELS ? { models: env.BENCH_MODELS } : {}) });
       const t0 = Date.now();
       await page.goto(`${base}/bench.html?${query}`);
       let report;
@@ -170,6 +206,8 @@ async function main() {
   console.log(`WebGPU adapter: ${gpu}`);
   console.log(`Medians of ${reps} timed calls after one warm-up; FMN over ${steps} steps after step 0; input 1×S×S×3, S in column input.\n`);
   console.log(table(reports));
+  const goal = speedGoal(reports);
+  if (goal) console.log(goal);
   for (const r of reports) if (r.error) console.log(`${r.requested}: ${r.error}`);
   fs.mkdirSync('bench-results', { recursive: true });
   const file = path.join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

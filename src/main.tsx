@@ -9,6 +9,7 @@ import { WorkerClient, type PortLike } from './worker/client';
 import { CATALOGUE } from './core/models/catalogue';
 import { openUploadStore, type UploadStore } from './ui/storage/uploadStore';
 import { fillTimmPreprocessing } from './ui/models/timmPreprocessing';
+import { registerPwa } from './pwa/registerPwa';
 import './ui/theme.css';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module', name: 'alignscope' });
@@ -32,6 +33,7 @@ const controller = new SessionController({
   samples: () => loadSamples(),
   defaultModelId: CATALOGUE[0].id,
   fillPreprocessing: (info) => fillTimmPreprocessing(info),
+  isOffline: () => !navigator.onLine,
   writeUrl: (update) => {
     const search = writeStartParams(location.search, update);
     history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
@@ -44,3 +46,4 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 void controller.start(readStartParams(location.search));
+registerPwa();

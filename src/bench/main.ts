@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendName } from '../core/backends/initBackend';
+import { initBackend, tfBackendDriver, type BackendName } from '../core/backends/initBackend';
+import { configureWasmBackend } from '../core/backends/wasmSetup';
 import { createAttack } from '../core/attacks/createAttack';
 import { defaultConfig } from '../core/attacks/defaults';
 import type { Classifier } from '../core/models/types';
@@ -51,6 +52,8 @@ const requested = (params.get('backend') ?? 'webgpu') as BackendName;
 const reps = Number(params.get('reps') ?? 1);
 const steps = Number(params.get('steps') ?? 5);
 const modelIds = resolveModelIds(params.get('models'));
+// threads=1: the wasm backend on one thread even where the page is cross-origin isolated (the single-threaded row).
+const singleThread = params.get('threads') === '1';
 // check=only: just compare the engine's gradient with the naive one (a browser test of the engine on a backend).
 const checkOnly = params.get('check') === 'only';
 
@@ -125,7 +128,16 @@ async function measure(row: BenchRow, engine: Classifier, naive: Classifier | nu
 }
 
 async function main(): Promise<BenchReport> {
-  const status = await initBackend(requested);
+  const driver = singleThread
+    ? {
+        ...tfBackendDriver,
+        setBackend: async (name: BackendName) => {
+          if (name === 'wasm') configureWasmBackend({ threads: false });
+          return tf.setBackend(name);
+        },
+      }
+    : tfBackendDriver;
+  const status = await initBackend(requested, driver);
   const report: BenchReport = {
     backend: status.name,
     requested,

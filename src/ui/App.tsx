@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState, type ComponentType } from 'react';
 import { BackendBadge } from './common/BackendBadge';
 import { ErrorBanner, Notices } from './common/ErrorBanner';
+import { UpdateBanner } from './common/UpdateBanner';
 import { Gallery } from './gallery/Gallery';
 import { CurrentImage } from './gallery/CurrentImage';
 import { ModelPicker } from './models/ModelPicker';
@@ -94,6 +95,7 @@ export function App({ controller, search = '' }: { controller: SessionController
           <BackendBadge onForce={(b) => void controller.forceBackend(b)} />
         </header>
         <div className="messages">
+          <UpdateBanner />
           <ErrorBanner />
           <Notices />
         </div>

@@ -92,6 +92,25 @@ describe.skipIf(!hasAssets)('openClassifier on the mirror', () => {
     expect(err.message).toMatch(/Could not reach the model file at "https:\/\/models.example\/net\/model.json"/);
   });
 
+  it('takes the weights of a shipped model.json from the official URL when the local folder lacks them', async () => {
+    // A fresh clone: model.json is local (the repository ships it), the shards only at storage.googleapis.com,
+    // and the local server answers missing shards with its index.html.
+    const official = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/';
+    const asked: string[] = [];
+    const freshClone: typeof fetch = async (input) => {
+      const url = String(input);
+      asked.push(url);
+      if (url.startsWith(official)) return new Response(new Uint8Array(fs.readFileSync(assetPath(`models/mobilenet_v1_0.25_224/${url.slice(official.length)}`))));
+      if (url.endsWith('/model.json')) return mirrorFetch(input);
+      return new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
+    };
+    const c = await openClassifier({ kind: 'catalogue', id: 'mobilenet_v1_0.25_224' }, { assetBase: ASSET_BASE, fetchImpl: freshClone });
+    expect(c.info.id).toBe('mobilenet_v1_0.25_224');
+    expect(asked.filter((u) => u.startsWith(official))).toHaveLength(55);
+    expect(asked.filter((u) => u.endsWith('model.json'))).toEqual([`${ASSET_BASE}models/mobilenet_v1_0.25_224/model.json`]);
+    c.dispose();
+  });
+
   it('falls back to the official URL when the local copy is missing, and says both failed', async () => {
     const err = await openClassifier(
       { kind: 'catalogue', id: 'mobilenet_v1_0.75_224' },

@@ -83,9 +83,10 @@ async function openFromUrl(
   fetchImpl: typeof fetch,
   hints: Partial<ModelInfo> | undefined,
   onProgress?: (fraction: number) => void,
+  weightsFallback?: string,
 ): Promise<Opened> {
   const name = baseName(url);
-  if (name.toLowerCase().endsWith('.json')) return loadLayersFromUrl(url, fetchImpl, hints, onProgress);
+  if (name.toLowerCase().endsWith('.json')) return loadLayersFromUrl(url, fetchImpl, hints, onProgress, weightsFallback);
   let res: Response;
   try {
     res = await fetchImpl(url);
@@ -111,8 +112,10 @@ async function openFromUrlWithFallback(
   onProgress?: (fraction: number) => void,
 ): Promise<Opened> {
   if (local) {
+    // A shipped model.json (MobileNet v1 0.25) finds its weights at the official URL when no local copy has them.
+    const officialDir = official?.slice(0, official.lastIndexOf('/') + 1);
     try {
-      return await openFromUrl(local, fetchImpl, info, onProgress);
+      return await openFromUrl(local, fetchImpl, info, onProgress, officialDir);
     } catch (e) {
       if (!official || !isUnreachable(e)) throw e;
     }

@@ -54,9 +54,18 @@ describe('asset manifest', () => {
 
   it('points bundled copies at identical files in the repository', () => {
     const bundled = ASSETS.filter((a) => a.bundled);
-    expect(bundled.map((a) => path.basename(a.path)).sort()).toEqual(
+    expect(bundled.filter((a) => a.group === 'images').map((a) => path.basename(a.path)).sort()).toEqual(
       ['astronaut.png', 'chelsea.png', 'coffee.png', 'motorcycle_left.png', 'rocket.jpg'],
     );
+    // The small data with no official download: ten ClickMe pairs and their index, the labels, the 2023 points, one topology.
+    const shipped = bundled.filter((a) => a.bundled === `public/assets/${a.path}`).map((a) => a.path);
+    expect(shipped.filter((p) => p.startsWith('clickme-samples/'))).toHaveLength(21);
+    expect(shipped.filter((p) => !p.startsWith('clickme-samples/')).sort()).toEqual([
+      'labels/imagenet1000_index_wnid_names.json',
+      'models/mobilenet_v1_0.25_224/model.json',
+      'reference/aa2023_fig_alignment_digitized.csv',
+      'reference/aa2023_fig_tolerance_digitized.csv',
+    ]);
     for (const a of bundled) expect(sha256(path.join(repoRoot, a.bundled!)), a.path).toBe(a.sha256);
   });
 });

@@ -4,7 +4,8 @@ import { createAssetResolver } from './resolver';
 
 const SHARD = 'models/mobilenet_v1_0.75_224/group1-shard1of1';
 const MODEL = 'models/mobilenet_v1_0.75_224/model.json';
-const DERIVED = 'clickme-samples/serre-lab_0_image.png';
+const DERIVED = 'reference/minimal-l2/minimal-l2.csv';
+const SHIPPED = 'clickme-samples/serre-lab_0_image.png';
 
 /** A fake server: `answer` decides each HEAD; every call is recorded. */
 function fakeFetch(answer: (url: string) => Response | Error) {
@@ -57,8 +58,25 @@ describe('assetUrl', () => {
   it('gives null for a derived file without a local copy, and the local URL with one', async () => {
     const missing = createAssetResolver({ fetchImpl: fakeFetch(() => new Response(null, { status: 404 })).impl, base: '/a/' });
     expect(await missing.assetUrl(DERIVED)).toBeNull();
-    const present = createAssetResolver({ fetchImpl: fakeFetch(() => file(DERIVED, 'image/png')).impl, base: '/a/' });
-    expect(await present.assetUrl(DERIVED)).toBe('/a/clickme-samples/serre-lab_0_image.png');
+    const present = createAssetResolver({ fetchImpl: fakeFetch(() => file(DERIVED, 'text/csv')).impl, base: '/a/' });
+    expect(await present.assetUrl(DERIVED)).toBe('/a/reference/minimal-l2/minimal-l2.csv');
+  });
+
+  it('serves files the repository ships from the local folder without asking the server', async () => {
+    const server = fakeFetch(() => new Response(null, { status: 404 }));
+    const r = createAssetResolver({ base: '/a/', fetchImpl: server.impl });
+    expect(await r.assetUrl(SHIPPED)).toBe('/a/clickme-samples/serre-lab_0_image.png');
+    expect(server.calls).toEqual([]);
+  });
+
+  it('checks the weights of a model whose shipped model.json is local on their own', async () => {
+    const server = fakeFetch(() => new Response(null, { status: 404 }));
+    const r = createAssetResolver({ base: '/a/', fetchImpl: server.impl });
+    expect(await r.assetUrl('models/mobilenet_v1_0.25_224/model.json')).toBe('/a/models/mobilenet_v1_0.25_224/model.json');
+    expect(await r.assetUrl('models/mobilenet_v1_0.25_224/group1-shard1of1')).toBe(
+      'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/group1-shard1of1',
+    );
+    expect(server.calls).toEqual(['HEAD /a/models/mobilenet_v1_0.25_224/group1-shard1of1']);
   });
 
   it('refuses a path the manifest does not list', async () => {

@@ -9,7 +9,8 @@ export interface AssetResolverOptions {
 export interface AssetResolver {
   /**
    * Where to load an asset from: the local copy when the app serves it, else the official URL,
-   * else null (a derived file that only a mirror has, and no local copy).
+   * else null (a derived file that only a mirror has, and no local copy). Files the repository
+   * ships in public/assets are always local.
    */
   assetUrl(path: string): Promise<string | null>;
   /** The local URL whether or not it exists (for messages and for `npm run assets` hints). */
@@ -43,6 +44,8 @@ export function createAssetResolver(options: AssetResolverOptions = {}): AssetRe
     localUrl,
     async assetUrl(path) {
       const entry = assetEntry(path);
+      // The repository ships these inside the assets folder, so every build serves them.
+      if (entry.bundled?.startsWith(SHIPPED_DIR)) return localUrl(path);
       let local = groupIsLocal.get(entry.group);
       if (!local) {
         local = isServed(entry);
@@ -52,6 +55,8 @@ export function createAssetResolver(options: AssetResolverOptions = {}): AssetRe
     },
   };
 }
+
+const SHIPPED_DIR = 'public/assets/';
 
 function defaultBase(): string {
   const viteBase = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';

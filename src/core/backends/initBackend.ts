@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './wasmGradients';
-import { configureWasmBackend } from './wasmSetup';
+import { configureWasmBackend, describeWasmThreads } from './wasmSetup';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -12,7 +12,7 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 export interface BackendStatus {
   /** The backend that runs. */
   name: BackendName;
-  /** The GPU adapter for webgpu, e.g. "swiftshader (software)"; '' for other backends. */
+  /** The GPU adapter for webgpu, e.g. "swiftshader (software)"; the thread count for wasm ("4 threads"); '' for others. */
   adapterDescription: string;
   /** The backend asked for (the first of the order when none was forced). */
   requested: BackendName;
@@ -28,6 +28,8 @@ export interface BackendDriver {
   getBackend(): string | undefined;
   /** The adapter behind the running webgpu backend, in words. */
   describeGpuAdapter(): Promise<string>;
+  /** How many threads the running wasm backend uses, in words. */
+  describeWasm?(): string;
 }
 
 interface AdapterFacts {
@@ -56,6 +58,7 @@ export const tfBackendDriver: BackendDriver = {
     const legacy = adapter as unknown as { isFallbackAdapter?: boolean };
     return describeAdapter(adapter.info as AdapterFacts, legacy.isFallbackAdapter);
   },
+  describeWasm: () => describeWasmThreads(),
 };
 
 /**
@@ -74,7 +77,8 @@ export async function initBackend(preferred?: BackendName, driver: BackendDriver
       const running = driver.getBackend();
       if (ok && running === name) {
         if (name === 'wasm') registerWasmGradientKernels();
-        const adapterDescription = name === 'webgpu' ? await driver.describeGpuAdapter() : '';
+        const adapterDescription =
+          name === 'webgpu' ? await driver.describeGpuAdapter() : name === 'wasm' ? (driver.describeWasm?.() ?? '') : '';
         return { name, adapterDescription, requested, fellBack: name !== requested, reasons };
       }
       problem = ok

@@ -84,18 +84,25 @@ async function fetchBytes(url: string, fetchImpl: typeof fetch, what: string): P
     );
   }
   if (!res.ok) throw new ModelLoadError(`The server answered ${res.status} for ${what} at "${url}".`);
+  // A single-page-app server answers a missing file with its index.html: that is not the file.
+  if (what.startsWith('the weight file') && (res.headers.get('content-type') ?? '').startsWith('text/html')) {
+    throw new ModelLoadError(`The server answered a web page, not ${what}, at "${url}".`);
+  }
   return new Uint8Array(await res.arrayBuffer());
 }
 
 /**
  * Loads a TF.js layers model from the URL of its model.json (weight files next to it).
- * `onProgress` gets the fraction of files fetched.
+ * `onProgress` gets the fraction of files fetched. `weightsFallback`: a folder URL to fetch a weight
+ * file from when the one beside model.json cannot be had (a shipped model.json whose weights stay at
+ * their official URL).
  */
 export async function loadLayersFromUrl(
   url: string,
   fetchImpl: typeof fetch = fetch,
   hints?: Partial<ModelInfo>,
   onProgress?: (fraction: number) => void,
+  weightsFallback?: string,
 ): Promise<Opened> {
   const name = url.slice(url.lastIndexOf('/') + 1).split('?')[0] || url;
   const bytes = await fetchBytes(url, fetchImpl, 'the model file');
@@ -105,7 +112,9 @@ export async function loadLayersFromUrl(
   let done = 0;
   await Promise.all(
     names.map(async (n) => {
-      files.set(n, await fetchBytes(base + n, fetchImpl, `the weight file "${n}" of ${name}`));
+      const what = `the weight file "${n}" of ${name}`;
+      const local = fetchBytes(base + n, fetchImpl, what);
+      files.set(n, weightsFallback ? await local.catch(() => fetchBytes(weightsFallback + n, fetchImpl, what)) : await local);
       onProgress?.(++done / (names.length + 1));
     }),
   );

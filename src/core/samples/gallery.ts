@@ -79,9 +79,9 @@ export interface GalleryOptions {
 }
 
 /**
- * The gallery: the ClickMe samples (they have human maps) when the assets hold them, then the photos.
- * ClickMe samples are derived files that only a mirror has, so `problem` says why they are missing
- * instead of failing: the photos always work.
+ * The gallery: the ClickMe samples (they have human maps), then the photos. The repository ships the
+ * samples in public/assets; should a deployment lack them, `problem` says why instead of failing: the
+ * photos always work.
  */
 export async function loadGallery(options: GalleryOptions = {}): Promise<{ samples: GallerySample[]; problem?: string }> {
   const resolve = options.assetUrl ?? defaultAssetUrl;

@@ -5,6 +5,7 @@ import { useSession } from '../state/sessionStore';
 import { useController } from '../state/sessionContext';
 import { CustomModelForm } from './CustomModelForm';
 import { dropTarget } from '../gallery/FileDrop';
+import { KeepOffline } from '../offline/KeepOffline';
 
 const families = [...new Set(CATALOGUE.map((m) => m.family))].map(
   (family) => [family, CATALOGUE.filter((m) => m.family === family)] as const,
@@ -108,6 +109,7 @@ export function ModelPicker() {
           )}
         </dl>
       )}
+      {catalogueId && <KeepOffline modelId={catalogueId} />}
       <CustomModelForm />
     </section>
   );

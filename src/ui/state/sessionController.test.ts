@@ -252,6 +252,18 @@ describe('SessionController', () => {
     expect(s.predictions?.[0].classIndex).toBe(0);
   });
 
+  it('offline, a catalogue model that cannot load is named as not stored on this device', async () => {
+    let offline = false;
+    const { controller } = setup(undefined, {}, { isOffline: () => offline });
+    await controller.start({});
+    offline = true;
+    await controller.selectCatalogueModel('broken');
+    const s = sessionStore.getState();
+    expect(s.error?.message).toMatch(/^You are offline, and the model "broken" is not stored on this device .*"Keep offline"/);
+    expect(s.error?.code).toBe('model-load');
+    expect(s.modelInfo?.id).toBe('up');
+  });
+
   it('opens an image from elsewhere with its map, and refuses a map with colour channels', async () => {
     const { controller } = setup();
     await controller.start({});

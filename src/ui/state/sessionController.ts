@@ -35,6 +35,8 @@ export interface SessionControllerDeps {
   uploads?: () => Promise<UploadStore>;
   /** Completes a loaded model's preprocessing (timm's table for a timm name); absent = as the worker gave it. */
   fillPreprocessing?: (info: ModelInfo) => Promise<ModelInfo>;
+  /** True while the browser has no network (navigator.onLine false); absent means online. */
+  isOffline?: () => boolean;
 }
 
 /** An image, map or sample the session cannot use; the message names it and says why. */
@@ -236,6 +238,16 @@ export class SessionController {
       sessionStore.getState().setModel(info, modelId);
       // Files cannot be named in an address: a reload then opens the default model, not a stale one.
       this.deps.writeUrl?.({ model: modelId });
+    } catch (e) {
+      if (source.kind !== 'catalogue' || !this.deps.isOffline?.()) throw e;
+      // Offline, "not reachable" means "never stored on this device": say that, not which URL failed.
+      throw Object.assign(
+        new Error(
+          `You are offline, and the model "${name}" is not stored on this device (it was never opened here, nor kept with "Keep offline"). ` +
+            'Connect to the network to open it; press "Keep offline" then to use it without one.',
+        ),
+        { code: (e as { code?: string }).code },
+      );
     } finally {
       sessionStore.getState().setModelLoading(null);
     }
