@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 
-const RUN = '/?model=mobilenet_v1_0.25_224&image=serre-lab_0&backend=wasm&attack=fmn&steps=3';
+const RUN = '/?model=mobilenet_v1_0.25_224&image=serre-lab_7&backend=wasm&attack=fmn&steps=3';
 
 async function runAttack(page: import('@playwright/test').Page) {
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });

@@ -65,7 +65,7 @@ test.describe('a fresh clone: committed assets only, no network', () => {
 
 test('under a sub-path on a static host: isolated by the service worker, threaded WASM, an attack runs', async ({ page }) => {
   server.allow = () => true;
-  await page.goto(`${server.url}?model=mobilenet_v1_0.25_224&image=serre-lab_0&backend=wasm&attack=fmn&steps=3`);
+  await page.goto(`${server.url}?model=mobilenet_v1_0.25_224&image=serre-lab_7&backend=wasm&attack=fmn&steps=3`);
   // The first visit is not isolated (no headers); the service worker adds them and the page reloads once.
   await page.waitForFunction(() => crossOriginIsolated, undefined, { timeout: 60_000 });
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });

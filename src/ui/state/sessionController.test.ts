@@ -7,7 +7,7 @@ import { decodeImageBytes } from '../../test/images';
 import { closeChannels, connect, toyClassifier } from '../../worker/testing';
 import type { ModelSource } from '../../worker/protocol';
 import { EMPTY_FIELDS, urlModelId } from '../models/modelOverrides';
-import { SessionController, type SampleRef, type SessionControllerDeps } from './sessionController';
+import { DEFAULT_SAMPLE_ID, SessionController, type SampleRef, type SessionControllerDeps } from './sessionController';
 import { cropResize } from '../../core/image/resize';
 import { sessionStore } from './sessionStore';
 
@@ -82,6 +82,13 @@ describe('SessionController', () => {
     expect(s.error).toBeNull();
     expect(urls).toContainEqual({ model: 'up' });
     expect(urls).toContainEqual({ image: 'grey' });
+  });
+
+  it('opens the default sample when the address names no image and the gallery has it', async () => {
+    const withDefault: SampleRef[] = [...SAMPLES, { ...SAMPLES[1], id: DEFAULT_SAMPLE_ID, name: 'Default' }];
+    const { controller } = setup(undefined, {}, { samples: async () => withDefault });
+    await controller.start({});
+    expect(sessionStore.getState().image?.id).toBe(DEFAULT_SAMPLE_ID);
   });
 
   it("crops with the model's completed preprocessing (interpolation, crop_pct) and keeps it with the input", async () => {

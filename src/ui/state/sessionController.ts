@@ -47,6 +47,13 @@ export class SessionInputError extends Error {
   }
 }
 
+/**
+ * The first picture a visitor sees: a ClickMe sample that the default model (MobileNet v1 0.25)
+ * classifies correctly through its antialiased crop and resize, so the first attack has something to
+ * do (the first sample of the index, a warthog, reads as its sibling "wild boar" there).
+ */
+export const DEFAULT_SAMPLE_ID = 'serre-lab_7';
+
 export class SessionController {
   private queue: Promise<unknown> = Promise.resolve();
   private samplesCache: Promise<SampleRef[]> | null = null;
@@ -92,7 +99,8 @@ export class SessionController {
     return this.enqueue(async () => {
       if (params.image?.startsWith(UPLOAD_PREFIX) && (await this.reopenUpload(params.image))) return;
       const samples = await this.samples();
-      const sample = (params.image && samples.find((s) => s.id === params.image)) || samples[0];
+      const sample =
+        (params.image && samples.find((s) => s.id === params.image)) || samples.find((s) => s.id === DEFAULT_SAMPLE_ID) || samples[0];
       if (params.image && sample?.id !== params.image) {
         const what = params.image.startsWith(UPLOAD_PREFIX)
           ? `The uploaded image "${params.image.slice(UPLOAD_PREFIX.length)}" is not stored in this browser (upload it again to go on)`
