@@ -9,14 +9,17 @@ export const PHASE_LABELS: Record<EnsemblePhaseId, string> = {
   'fmn-refine': 'FMN from best',
 };
 
-/** One band per run of consecutive steps in the same phase (step indices as the charts count them). */
+/**
+ * One band per run of consecutive steps in the same phase (step indices as the charts count them),
+ * each reaching to where the next begins so that the bands tile the axis.
+ */
 export function phaseBands(steps: readonly Pick<RecordedStep, 'phase'>[]): StepBand[] {
   const bands: StepBand[] = [];
   steps.forEach((s, i) => {
     if (!s.phase) return;
     const last = bands.at(-1);
-    if (last && last.id === `phase-${s.phase.index}`) last.to = i;
-    else bands.push({ id: `phase-${s.phase.index}`, from: i, to: i, label: PHASE_LABELS[s.phase.id] });
+    if (last) last.to = i;
+    if (!last || last.id !== `phase-${s.phase.index}`) bands.push({ id: `phase-${s.phase.index}`, from: i, to: i, label: PHASE_LABELS[s.phase.id] });
   });
   return bands;
 }
