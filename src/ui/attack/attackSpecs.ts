@@ -145,7 +145,7 @@ export const ATTACK_SPECS: Record<AttackId, AttackSpec> = {
   },
   ensemble: {
     id: 'ensemble',
-    label: 'Minimal (ensemble: FMN, DDN, FMN)',
+    label: 'Minimal ensemble (FMN → DDN → FMN)',
     summary:
       'FMN, then DDN from a first ε of 1, then FMN again from the smallest adversarial, on one gradient budget (the steps); keeps the smallest. Slower, but no single attack is best on every image.',
     defaultSteps: DEFAULT_STEPS['ensemble'],
