@@ -73,6 +73,7 @@ export class EnsembleRun implements AttackRun {
   private doneGradEvals = 0;
   private doneWallMs = 0;
   private finished = false;
+  private busy = false;
   private disposed = false;
 
   constructor(
@@ -106,6 +107,8 @@ export class EnsembleRun implements AttackRun {
   async step(): Promise<StepReport> {
     if (this.disposed) throw new AttackStateError('step() was called on a run that was cancelled or disposed.');
     if (this.finished) throw new AttackStateError('step() was called on a run that has already finished.');
+    if (this.busy) throw new AttackStateError('step() was called while the previous step was still running.');
+    this.busy = true;
     try {
       this.current ??= this.startPhase();
       const run = this.current;
@@ -126,6 +129,8 @@ export class EnsembleRun implements AttackRun {
     } catch (err) {
       this.dispose();
       throw err;
+    } finally {
+      this.busy = false;
     }
   }
 
