@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run soak:batch`: the long batch soak (src/core/batch/batch.soak.ts); gc is exposed so heap
+// `npm run soak:batch`: the long batch soak (src/node/batch.soak.ts); gc is exposed so heap
 // figures are after collection.
 export default defineConfig({
   test: {

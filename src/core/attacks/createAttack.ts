@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DdnRun } from './ddn';
 import { DeepFoolRun } from './deepfool';
 import { validateConfig } from './defaults';
+import { EnsembleRun } from './ensemble';
 import { AttackInputError } from './errors';
 import type { LogitsFn } from './evaluator';
 import { FmnRun } from './fmn';
@@ -33,6 +34,8 @@ export function createAttack(logitsFn: LogitsFn, x0: tf.Tensor4D, config: Attack
       return new LinfRun(logitsFn, x0, config);
     case 'deepfool':
       return new DeepFoolRun(logitsFn, x0, config);
+    case 'ensemble':
+      return new EnsembleRun(logitsFn, x0, config);
   }
 }
 

@@ -10,6 +10,7 @@ export const DEFAULT_PARAMS: AttackParamsById = {
   'pgd-linf': { eps: 8 / 255, alpha: 2 / 255, randomStart: true },
   deepfool: { overshoot: 0.02, candidates: 10 },
   'fmn-as-published': { maxStepsize: 1, minStepsize: 1e-5, gamma: 10 },
+  ensemble: { fmnShare: 0.4, ddnShare: 0.3, ddnEpsInit: 1, refineAlphaMax: 0.5 },
 };
 
 export const DEFAULT_STEPS: Record<AttackId, number> = {
@@ -20,6 +21,7 @@ export const DEFAULT_STEPS: Record<AttackId, number> = {
   'pgd-linf': 10,
   deepfool: 50,
   'fmn-as-published': 1000,
+  ensemble: 200,
 };
 
 export const ATTACK_IDS = Object.keys(DEFAULT_STEPS) as AttackId[];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ATTACK_IDS, DEFAULT_STEPS, defaultConfig, validateConfig } from './defaults';
 import { configForProtocol, HUMAN_CEILING, PROTOCOL_IDS, PROTOCOLS } from './protocols';
 
 describe('protocol presets (METHOD §6)', () => {
@@ -20,5 +21,14 @@ describe('protocol presets (METHOD §6)', () => {
   it('give configs that record their protocol and let overrides win', () => {
     const c = configForProtocol('2025-corrected', { label: 281, previewSize: 0 });
     expect(c).toMatchObject({ attack: 'fmn', steps: 1000, readout: 'binary', protocol: '2025-corrected', label: 281, previewSize: 0 });
+  });
+
+  it('keep their own attacks, and the interactive protocol takes the ensemble as an override', () => {
+    expect(ATTACK_IDS).toContain('ensemble');
+    expect(PROTOCOL_IDS.map((id) => PROTOCOLS[id].attack)).not.toContain('ensemble');
+    const c = configForProtocol('interactive', { attack: 'ensemble', steps: DEFAULT_STEPS.ensemble });
+    expect(c).toMatchObject({ attack: 'ensemble', steps: 200, readout: '1000-class', protocol: 'interactive' });
+    expect(() => validateConfig(c)).not.toThrow();
+    expect(defaultConfig('ensemble')).toMatchObject({ attack: 'ensemble', steps: 200 });
   });
 });

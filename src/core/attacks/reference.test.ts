@@ -71,6 +71,16 @@ describe.skipIf(!hasAssets)(`FMN against the independent reference on ${MODEL}`,
     expect(within(published.l2!, ref.asPublished!, 0.05), `l2 ${published.l2} vs ${ref.asPublished}`).toBe(true);
   });
 
+  it('the ensemble with 200 gradients lands within 5 percent of the best known norm (binary read-out)', async () => {
+    const ref = findCase(cases, A, MODEL, 'binary');
+    const r = await attack(A, 'ensemble', '2025-corrected', { attack: 'ensemble', steps: 200, previewSize: 8 });
+    expect(r.attack).toBe('ensemble');
+    expect(r.gradEvals).toBe(200);
+    expect(r.advClass).toBe(1 - ref.label);
+    const best = Math.min(ref.fmn!, ref.ddn!, runs[`${A}|binary`].l2!, r.l2!);
+    expect(r.l2! / best, `l2 ${r.l2} vs best known ${best}`).toBeLessThanOrEqual(1.05);
+  });
+
   it('FMN with 100 steps finds an L2 no larger than the 2023 paper protocol (PGD with ε search)', async () => {
     const before = tf.memory().numTensors;
     const paper = await attack(A, 'paper', '2023', { previewSize: 8 });

@@ -13,8 +13,10 @@
  * - 'deepfool': DeepFool L2 (Moosavi-Dezfooli et al. 2016).
  * - 'fmn-as-published': foolbox 3.3 L2FMNAttack as the 2025 follow-up called it, whose ε projection
  *   is a no-op. Exists only to reproduce the published numbers; never a default.
+ * - 'ensemble': "Minimal (ensemble)": FMN, then DDN, then FMN again from the best adversarial, on
+ *   one gradient budget; keeps the smallest adversarial (ensemble.ts).
  */
-export type AttackId = 'fmn' | 'ddn' | 'pgd-bisect' | 'fgsm' | 'pgd-linf' | 'deepfool' | 'fmn-as-published';
+export type AttackId = 'fmn' | 'ddn' | 'pgd-bisect' | 'fgsm' | 'pgd-linf' | 'deepfool' | 'fmn-as-published' | 'ensemble';
 
 /**
  * - '1000-class': the ImageNet classes; the attack moves away from `label` (or towards `target`).
@@ -109,6 +111,31 @@ export interface FmnPublishedParams {
   gamma: number;
 }
 
+/**
+ * "Minimal (ensemble)". `steps` is the gradient budget of the whole run, split between three
+ * phases run one after the other: FMN from x0, DDN from x0, and FMN again from the smallest
+ * adversarial found by then (skipped when there is none). No single minimal-norm attack is best on
+ * every image (AttackBench, Cinà et al. 2024): FMN follows the margin towards the class that is
+ * nearest at first, DDN's long first steps can land beyond a lower boundary of another class, and
+ * the last phase tightens whichever is smaller. The FMN and DDN phases take the `fmn` and `ddn`
+ * parameters (defaults unless given).
+ */
+export interface EnsembleParams {
+  /** Share of the gradient budget for the first FMN phase. Default 0.4. */
+  fmnShare: number;
+  /** Share for the DDN phase. Default 0.3; the refining FMN gets the rest. */
+  ddnShare: number;
+  /** ε₀ of the DDN phase. Default 1: a first step that long can cross a boundary FMN never heads for. */
+  ddnEpsInit: number;
+  /**
+   * First step of the refining FMN in units of ε (its last is 1/100 of it). Default 0.5: it starts
+   * on an adversarial near the boundary, where FMN's usual 1.5ε would throw the refinement away.
+   */
+  refineAlphaMax: number;
+}
+
+export type EnsemblePhaseId = 'fmn' | 'ddn' | 'fmn-refine';
+
 export interface AttackParamsById {
   fmn: FmnParams;
   ddn: DdnParams;
@@ -117,13 +144,15 @@ export interface AttackParamsById {
   'pgd-linf': LinfParams;
   deepfool: DeepFoolParams;
   'fmn-as-published': FmnPublishedParams;
+  ensemble: EnsembleParams;
 }
 
 export interface AttackConfig {
   attack: AttackId;
   /**
    * Step budget. fmn/ddn default 100 (interactive; 1000 for the paper protocols), fgsm 1,
-   * pgd-linf 10, deepfool 50 (stops early once adversarial), fmn-as-published 1000.
+   * pgd-linf 10, deepfool 50 (stops early once adversarial), fmn-as-published 1000; for ensemble
+   * the gradient budget of all its phases together (default 200).
    * pgd-bisect ignores it: its length follows from the search (about 27 sub-steps at 3 per ε).
    */
   steps: number;
@@ -189,6 +218,11 @@ export interface StepReport {
   delta: DeltaImage;
   /** pgd-bisect: which ε of the search this sub-step belongs to. */
   search?: { epsIndex: number; subStep: number; stepsPerEps: number };
+  /**
+   * ensemble: the phase this step belongs to (index 0-based of `count`). Each phase starts with its
+   * own step 0; `step` keeps counting across phases.
+   */
+  phase?: { index: number; id: EnsemblePhaseId; count: number };
 }
 
 export interface RunResult {

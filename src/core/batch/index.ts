@@ -19,9 +19,9 @@
  *   batch goes on), `execute({pixels, size, heatmap, config})` → clean top-1, the run's L2/L∞/
  *   success and the best δ's alignment (a rejection stops the batch: a lost device), `cancel()`.
  *   The app: WorkerJobExecutor (src/worker/batchExecutor.ts) over its Web Worker. Node: the same
- *   class over a WorkerHost joined in-process by a MessageChannel: src/core/batch/batch.soak.ts wires exactly that
- *   (real models from files, TF.js WASM) and runs 500 jobs through it.
- * - ImageSource: `load(imageId, size)` → pixels [size,size,3] in [0,1], heatmap or null, label (null:
+ *   class over a WorkerHost joined in-process by a MessageChannel (src/node/inProcessWorker.ts:
+ *   real models from files, TF.js WASM), which npm run batch and the 500-job soak use.
+ * - ImageSource: `load(imageId, size, crop)` → pixels [size,size,3] in [0,1], heatmap or null, label (null:
  *   no true class, the clean top-1 stands in).
  *   A rejection fails that job only (a corrupt record). routedImageSource() dispatches by id form;
  *   LazyShard reads a TFRecord shard one record at a time from any ReadRange (Blob, HTTP Range, fs).

@@ -3,6 +3,7 @@ import { renderStepChart, type StepMarker, type StepSeries } from '../charts/ste
 import { chartTheme } from '../charts/theme';
 import { bestStepIndex, displayedAlignment, firstSuccessIndex, useRun, type RunState } from '../state/runStore';
 import { ATTACK_SPECS } from './attackSpecs';
+import { phaseBands } from './phaseBands';
 import { shownIndex, useRunDrawing } from './runContext';
 import { ATTACK_MAP_LABELS } from '../../core/metrics/attackMap';
 
@@ -28,7 +29,8 @@ export function StepCharts() {
     const markers = markersOf(state);
     const cursorStep = steps.length ? shownIndex(state) : null;
     const hasEps = state.config ? ATTACK_SPECS[state.config.attack].hasEps : false;
-    const common = { steps: planned, markers, cursorStep };
+    // The ensemble's phases (FMN, DDN, FMN from the best) as labelled bands behind every chart.
+    const common = { steps: planned, markers, cursorStep, bands: phaseBands(steps) };
     if (l2.current) {
       const series: StepSeries[] = [
         { id: 'l2', label: '‖δ‖₂', color: chartTheme.l2, values: steps.map((s) => s.l2), points: true },

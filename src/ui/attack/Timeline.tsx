@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { runStore, useRun } from '../state/runStore';
+import { PHASE_LABELS } from './phaseBands';
 
 /**
  * Play, pause, step and scrub through the recorded steps, at a chosen speed. Replays a finished
@@ -67,6 +68,8 @@ export function Timeline() {
   // Steps are numbered as the engine numbers them: step 0 is the clean point, step K the last iterate.
   const stepNumber = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.step ?? 0);
   const total = useRun((s) => s.steps[0]?.totalSteps ?? 0);
+  const phase = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.phase);
+  const phaseText = phase ? ` · phase ${phase.index + 1}/${phase.count}: ${PHASE_LABELS[phase.id]}` : '';
   const following = shown === null;
   const group = useRef<HTMLDivElement>(null);
   // A run opened from a run JSON has δ for its best step only.
@@ -127,11 +130,11 @@ export function Timeline() {
           showStep(Number(e.target.value));
         }}
         aria-label="Shown step"
-        aria-valuetext={count ? `step ${stepNumber} of ${total}` : 'no steps'}
+        aria-valuetext={count ? `step ${stepNumber} of ${total}${phaseText}` : 'no steps'}
         data-testid="timeline-scrub"
       />
       <span className="timeline-pos" data-testid="timeline-step" aria-live="off">
-        {count ? `step ${stepNumber} / ${total}` : 'no steps yet'}
+        {count ? `step ${stepNumber} / ${total}${phaseText}` : 'no steps yet'}
       </span>
       <label className="timeline-speed">
         <span>speed</span>

@@ -143,6 +143,21 @@ export const ATTACK_SPECS: Record<AttackId, AttackSpec> = {
       num('fmn-as-published', 'gamma', 'γ', 1e-4, 100, 0.1, 'foolbox gamma, its initial ε change rate.'),
     ],
   },
+  ensemble: {
+    id: 'ensemble',
+    label: 'Minimal ensemble (FMN → DDN → FMN)',
+    summary:
+      'FMN, then DDN from a first ε of 1, then FMN again from the smallest adversarial, on one gradient budget (the steps); keeps the smallest. Slower, but no single attack is best on every image.',
+    defaultSteps: DEFAULT_STEPS['ensemble'],
+    hasEps: true,
+    fixedLength: false,
+    params: [
+      num('ensemble', 'fmnShare', 'FMN share of the budget', 0.01, 1, 0.05, 'Fraction of the gradients for the first FMN phase.'),
+      num('ensemble', 'ddnShare', 'DDN share of the budget', 0, 0.99, 0.05, 'Fraction for the DDN phase; the refining FMN gets what is left.'),
+      num('ensemble', 'ddnEpsInit', 'DDN initial ε', 1e-4, 100, 0.01, 'A long first step can land beyond a boundary FMN never heads for.'),
+      num('ensemble', 'refineAlphaMax', 'refining step (× ε)', 1e-3, 10, 0.05, 'First step of the last FMN phase, in units of ε; small keeps it near the best adversarial.'),
+    ],
+  },
 };
 
 export function isAttackId(value: string): value is AttackId {

@@ -39,6 +39,23 @@ describe('step chart', () => {
     expect(el.querySelector('clipPath')!.id).toBe('l2-clip');
   });
 
+  it('shades labelled bands (the ensemble\'s phases) at hand-computed spans', () => {
+    const el = svg();
+    const bands = [
+      { id: 'phase-0', from: 0, to: 2, label: 'FMN' },
+      { id: 'phase-1', from: 3, to: 4, label: 'DDN (ε₀ 1)' },
+    ];
+    renderStepChart(el, { ...box, id: 'banded', steps: 5, yDomain: [0, 1], bands, series: [{ id: 'l2', label: 'L2', color: '#000', values: [0, 1, 0, 1, 0] }] });
+    // x: step 0…4 → 0…200, so steps 0–2 span 0…100 and steps 3–4 span 150…200.
+    const got = [...el.querySelectorAll('g.band')].map((g) => [g.getAttribute('data-band'), g.querySelector('rect')!.getAttribute('x'), g.querySelector('rect')!.getAttribute('width'), g.querySelector('text')!.textContent]);
+    expect(got).toEqual([
+      ['phase-0', '0', '100', 'FMN'],
+      ['phase-1', '150', '50', 'DDN (ε₀ 1)'],
+    ]);
+    renderStepChart(el, { ...box, id: 'banded', steps: 5, yDomain: [0, 1], series: [] });
+    expect(el.querySelectorAll('g.band')).toHaveLength(0);
+  });
+
   it('leaves gaps for undefined values and never draws them as 0', () => {
     const el = svg();
     renderStepChart(el, {

@@ -26,6 +26,14 @@ export interface StepMarker {
   color: string;
 }
 
+/** A shaded stretch of steps [from, to] with a label, e.g. one phase of the ensemble attack. */
+export interface StepBand {
+  id: string;
+  from: number;
+  to: number;
+  label: string;
+}
+
 export interface StepChartOptions {
   /** Prefix for element ids inside the SVG (clip path), unique per page. */
   id: string;
@@ -38,6 +46,8 @@ export interface StepChartOptions {
   steps: number;
   series: StepSeries[];
   markers: StepMarker[];
+  /** Shaded behind the data, every other one darker so neighbours stay apart. */
+  bands: StepBand[];
   /** Horizontal rule at y = 0 (the margin chart's decision boundary). */
   zeroLine: boolean;
   /** Vertical cursor at the step the timeline shows; null hides it. */
@@ -60,6 +70,7 @@ export const STEP_CHART_DEFAULTS: StepChartOptions = {
   steps: 1,
   series: [],
   markers: [],
+  bands: [],
   zeroLine: false,
   cursorStep: null,
   yDomain: null,
@@ -183,6 +194,34 @@ export function renderStepChart(svgElement: SVGSVGElement, options: Partial<Step
     .text(o.title);
 
   const plot = once(svg, 'g', 'plot').attr('transform', `translate(${left},${top})`);
+
+  const bands = once(plot, 'g', 'bands')
+    .selectAll<SVGGElement, StepBand>('g.band')
+    .data(o.bands, (b) => b.id)
+    .join('g')
+    .attr('class', 'band')
+    .attr('data-band', (b) => b.id)
+    .attr('data-from', (b) => b.from)
+    .attr('data-to', (b) => b.to);
+  bands
+    .selectAll<SVGRectElement, StepBand>('rect')
+    .data((b) => [b])
+    .join('rect')
+    .attr('x', (b) => sx(b.from))
+    .attr('width', (b) => Math.max(0, sx(b.to) - sx(b.from)))
+    .attr('y', 0)
+    .attr('height', innerH)
+    .attr('fill', chartTheme.grid)
+    .attr('fill-opacity', (b) => (o.bands.indexOf(b) % 2 ? 0.8 : 0.4));
+  bands
+    .selectAll<SVGTextElement, StepBand>('text')
+    .data((b) => [b])
+    .join('text')
+    .attr('x', (b) => sx(b.from) + 3)
+    .attr('y', innerH - 4)
+    .attr('fill', chartTheme.mutedText)
+    .attr('font-size', 10)
+    .text((b) => b.label);
 
   const yTicks = y.ticks(4);
   const yFormat = y.tickFormat(4);

@@ -29,12 +29,15 @@ const result = {
 const definition: RunDefinition = { ...DEFAULT_RUN_DEFINITION, imageId: 'chelsea', modelId: 'my-model', steps: 2, convention: 'max', divideByCeiling: true };
 
 function runJson(over: { result?: RunResult | null } = {}) {
-  return buildRunJson({
+  return buildRunJson({ ...runJsonArgs(), result: over.result === undefined ? result : over.result });
+}
+function runJsonArgs(): Parameters<typeof buildRunJson>[0] {
+  return {
     definition, status: 'done', inputs, environment: { backend: 'webgl', adapter: 'ANGLE (test)', modelName: 'My model', imageName: 'Chelsea' },
-    steps, result: over.result === undefined ? result : over.result, resultAlignment: { mean: 0.4, max: 0.2 },
+    steps, result, resultAlignment: { mean: 0.4, max: 0.2 },
     convention: 'max', divideByCeiling: true, baseUrl: 'https://elsewhere.example/alignscope/', userAgent: 'test agent',
     now: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
-  });
+  };
 }
 const text = (over?: { result?: RunResult | null }) => JSON.stringify(runJson(over));
 const labelName = (i: number) => `label ${i}`;
@@ -66,6 +69,16 @@ describe('a run JSON as the run store snapshot', () => {
     expect(snapshot.config).toMatchObject({ attack: 'fmn', steps: 2, label: 281 });
     expect(snapshot.opened).toMatchObject({ fileName: 'run.json', createdAt: '2026-01-02T03:04:05.000Z', userAgent: 'test agent', definition });
     expect(snapshot.rate).toBe(2); // 3 points in 1.5 s
+  });
+
+  it('keeps the ensemble\'s phases: the id in the file, index and count rebuilt from their order', () => {
+    const phased = steps.map((s, i) => ({ ...s, phase: { index: i === 0 ? 0 : 1, id: i === 0 ? ('fmn' as const) : ('ddn' as const), count: 2 } }));
+    const json = buildRunJson({ ...runJsonArgs(), steps: phased });
+    expect(json.steps.map((s) => s.phase)).toEqual(['fmn', 'ddn', 'ddn']);
+    const { snapshot } = runJsonToSnapshot(parseRunJson(JSON.stringify(json), 'run.json'), 'run.json', labelName);
+    expect(snapshot.steps.map((s) => s.phase)).toEqual(phased.map((s) => s.phase));
+    const bad = JSON.stringify({ ...json, steps: json.steps.map((s) => ({ ...s, phase: 'pgd' })) });
+    expect(() => parseRunJson(bad, 'run.json')).toThrow(/steps\[0\]\.phase/);
   });
 
   it('keeps an unsuccessful run without any δ', () => {

@@ -1,4 +1,4 @@
-import type { DeltaImage, RunResult } from '../../core/attacks/types';
+import type { DeltaImage, EnsemblePhaseId, RunResult, StepReport } from '../../core/attacks/types';
 import { readoutClass } from '../../core/attacks/readoutGroups';
 import { bestStepIndex, type RecordedStep, type RunSnapshot, type RunState, type RunStore } from '../state/runStore';
 import { runDefinitionToSearch, toAttackConfig, type RunDefinition } from './runDefinition';
@@ -17,12 +17,24 @@ export interface OpenedRunView {
   divideByCeiling: boolean;
 }
 
+/** The file keeps each step's phase id; the phase's index and count follow from their order. */
+function phasesOf(ids: (EnsemblePhaseId | undefined)[]): (StepReport['phase'] | undefined)[] {
+  const index: number[] = [];
+  let phase = -1;
+  ids.forEach((id, i) => {
+    if (id !== undefined && (i === 0 || ids[i - 1] !== id)) phase++;
+    index.push(phase);
+  });
+  return ids.map((id, i) => (id === undefined ? undefined : { index: index[i], id, count: phase + 1 }));
+}
+
 /** The run store's snapshot for a parsed run JSON; `labelName` names ImageNet classes. */
 export function runJsonToSnapshot(parsed: ParsedRunJson, fileName: string, labelName: (classIndex: number) => string): OpenedRunView {
   const { json, size } = parsed;
   const def = json.definition;
   const totalSteps = Math.max(def.steps, json.steps.length ? json.steps[json.steps.length - 1].step : 0);
-  const steps: RecordedStep[] = json.steps.map((s) => ({
+  const phases = phasesOf(json.steps.map((s) => s.phase));
+  const steps: RecordedStep[] = json.steps.map((s, i) => ({
     step: s.step,
     totalSteps,
     l2: s.l2,
@@ -36,6 +48,7 @@ export function runJsonToSnapshot(parsed: ParsedRunJson, fileName: string, label
     bestL2: s.bestL2,
     gradEvals: s.gradEvals,
     top5: [],
+    ...(phases[i] ? { phase: phases[i] } : {}),
     alignment: { mean: s.alignmentMean, max: s.alignmentMax },
     delta: null,
   }));

@@ -42,13 +42,21 @@ describe('run definition in the URL', () => {
     expect(parseRunUrl('?attack=deepfool&steps=3').definition.steps).toBe(3);
   });
 
+  it('reads attack=ensemble with its gradient budget and phase split', () => {
+    const { definition, problems } = parseRunUrl('?attack=ensemble&steps=1000&ddnShare=0.2');
+    expect(problems).toEqual([]);
+    expect(definition).toMatchObject({ attack: 'ensemble', steps: 1000, params: { fmnShare: 0.4, ddnShare: 0.2, ddnEpsInit: 1, refineAlphaMax: 0.5 } });
+    expect(toAttackConfig(definition).params).toEqual({ ensemble: { fmnShare: 0.4, ddnShare: 0.2, ddnEpsInit: 1, refineAlphaMax: 0.5 } });
+    expect(parseRunUrl('?attack=ensemble').definition.steps).toBe(200);
+  });
+
   it('reports each bad value as a full sentence and keeps the default', () => {
     const { definition, problems, autoRun } = parseRunUrl('?attack=cw&steps=0&target=1000&backend=metal&alphaMax=x&seed=-1&map=sum&run=yes');
     expect(autoRun).toBe(false);
     expect(problems.every((p) => p instanceof RunUrlError)).toBe(true);
     expect(problems.map((p) => p.message)).toEqual([
       'The URL parameter backend=metal is not one of webgpu, webgl, wasm, cpu; the default is used instead.',
-      'The URL parameter attack=cw is not one of fmn, ddn, pgd-bisect, fgsm, pgd-linf, deepfool, fmn-as-published; the default is used instead.',
+      'The URL parameter attack=cw is not one of fmn, ddn, pgd-bisect, fgsm, pgd-linf, deepfool, fmn-as-published, ensemble; the default is used instead.',
       'The URL parameter steps=0 is not a whole number from 1 to 5000; the default is used instead.',
       'The URL parameter alphaMax=x is not a number from 0.0001 to 10; the default is used instead.',
       'The URL parameter target=1000 is not an ImageNet class index from 0 to 999; the default is used instead.',

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../core/attacks/types';
+import type { EnsemblePhaseId, RunResult } from '../../core/attacks/types';
 import type { RecordedStep, RunEnvironment, RunInputs, StepAlignment } from '../state/runStore';
 import { HUMAN_CEILING } from '../state/runStore';
 import { PROTOCOL_IDS } from '../../core/attacks/protocols';
@@ -32,6 +32,8 @@ export interface RunJsonStep {
   gradEvals: number;
   alignmentMean: number | null;
   alignmentMax: number | null;
+  /** The ensemble attack only: the phase the step belongs to. */
+  phase?: EnsemblePhaseId;
 }
 
 export interface RunJson {
@@ -131,6 +133,7 @@ export function buildRunJson(r: RunJsonInput): RunJson {
       gradEvals: s.gradEvals,
       alignmentMean: s.alignment.mean,
       alignmentMax: s.alignment.max,
+      ...(s.phase ? { phase: s.phase.id } : {}),
     })),
     result: result && {
       success: result.success,
@@ -178,6 +181,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumberOrNull = (v: unknown) => v === null || isNumber(v);
 
+const ENSEMBLE_PHASE_IDS: EnsemblePhaseId[] = ['fmn', 'ddn', 'fmn-refine'];
 const STEP_NUMBERS = ['step', 'l2', 'linf', 'predicted', 'gradEvals'] as const;
 // JSON writes a NaN or infinite loss as null, so a run's own export may carry one.
 const STEP_NULLABLE = ['eps', 'loss', 'margin', 'bestL2', 'alignmentMean', 'alignmentMax'] as const;
@@ -217,6 +221,7 @@ function checkFields(json: Record<string, unknown>, bad: (field: string, what: s
     for (const k of STEP_NUMBERS) if (!isNumber(st[k])) bad(`steps[${i}].${k}`, 'a number');
     for (const k of STEP_NULLABLE) if (!isNumberOrNull(st[k])) bad(`steps[${i}].${k}`, 'a number or null');
     if (typeof st.adversarial !== 'boolean') bad(`steps[${i}].adversarial`, 'true or false');
+    if (st.phase !== undefined && !ENSEMBLE_PHASE_IDS.includes(st.phase as never)) bad(`steps[${i}].phase`, ENSEMBLE_PHASE_IDS.join(', '));
   });
   const result = json.result;
   if (result !== null) {
@@ -318,7 +323,7 @@ export const RUN_JSON_FIELDS: Record<string, string> = {
   preprocessing: 'How the picture became the model input (null when unknown; absent in older files): inputSize, interpolation ("bilinear" | "bicubic", antialiased as PIL), cropPct (shorter side resized to inputSize / cropPct, then centre-cropped), normalization {name, scale, mean, std} applied inside the model, source (where interpolation and cropPct came from).',
   cleanTop5: 'Top-5 ImageNet classes of the clean image: classIndex, name, prob (softmax over 1000).',
   alignment: 'convention shown in the app, whether ρ was divided by the human ceiling (0.65753), and the human map source: clickme | user-uploaded | user-drawn | none.',
-  'steps[]': 'Per step, about the point the step evaluated: step, l2 and linf of δ, eps (null where the attack has none), loss, margin (> 0 = adversarial), adversarial, predicted class, bestL2 (best adversarial norm so far, null before the first), gradEvals so far, alignmentMean and alignmentMax (raw Spearman ρ; null = undefined).',
+  'steps[]': 'Per step, about the point the step evaluated: step, l2 and linf of δ, eps (null where the attack has none), loss, margin (> 0 = adversarial), adversarial, predicted class, bestL2 (best adversarial norm so far, null before the first), gradEvals so far, alignmentMean and alignmentMax (raw Spearman ρ; null = undefined); for the ensemble attack also phase: fmn | ddn | fmn-refine.',
   result: 'Final metrics (null if the run ended without one): success, l2 and linf of the best adversarial, eps (pgd-bisect), advClass (read-out class), advImagenetClass and advLabel, gradEvals, steps, wallMs, notAttackable, alignmentMean and alignmentMax of the best adversarial (raw ρ).',
   'arrays.cleanInput': 'The model input: [H, W, 3] RGB in [0,1] after crop and resize, little-endian float32, base64.',
   'arrays.perturbation': 'The best adversarial δ = x_adv − x0: [H, W, 3], little-endian float32, base64 (null when unsuccessful).',

@@ -253,6 +253,7 @@ export function recordStep(report: StepReport, alignment: StepAlignment, delta: 
     bestL2: report.bestL2,
     gradEvals: report.gradEvals,
     top5: report.top5,
+    ...(report.phase ? { phase: report.phase } : {}),
     alignment,
     delta,
   };

@@ -6,42 +6,24 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createAttack } from '../attacks/createAttack';
-import { cropResize } from '../image/resize';
-import { fromRgba, createImage, type FloatImage } from '../image/types';
-import { useBackend } from '../../test/backend';
-import { ASSETS_DIR, hasAssets } from '../../test/assets';
-import { WorkerClient, type PortLike } from '../../worker/client';
-import { WorkerHost } from '../../worker/host';
-import { openClassifier } from '../../worker/openClassifier';
-import { WorkerJobExecutor } from '../../worker/batchExecutor';
-import { newBatchId, type BatchPlan } from './plan';
-import { BatchRunner, type ResultSink } from './runner';
-import { routedImageSource } from './imageSource';
-import type { ResultRecord } from '../results/types';
+import { cropResize } from '../core/image/resize';
+import { useBackend } from '../test/backend';
+import { ASSETS_DIR, hasAssets } from '../test/assets';
+import { WorkerJobExecutor } from '../worker/batchExecutor';
+import { newBatchId, type BatchPlan } from '../core/batch/plan';
+import { BatchRunner, type ResultSink } from '../core/batch/runner';
+import { routedImageSource } from '../core/batch/imageSource';
+import type { ResultRecord } from '../core/results/types';
+import { decodeImageSync } from './decodeImage';
+import { startInProcessWorker } from './inProcessWorker';
 
 const JOBS = Number(process.env.SOAK_JOBS ?? 500);
 const STEPS = Number(process.env.SOAK_STEPS ?? 20);
 const MODEL = process.env.SOAK_MODEL ?? 'mobilenet_v1_0.25_224';
 
-function png(file: string, channels: 1 | 3): FloatImage {
-  const p = PNG.sync.read(fs.readFileSync(file));
-  const rgb = fromRgba(p.data, p.width, p.height);
-  if (channels === 3) return rgb;
-  const one = new Float32Array(p.width * p.height);
-  for (let i = 0; i < one.length; i++) one[i] = rgb.data[i * 3];
-  return createImage(p.width, p.height, 1, one);
-}
-
-const fileFetch = (async (url: string | URL) => {
-  const u = String(url);
-  if (!u.startsWith('file:')) throw new Error(`The soak reads local files only, not ${u}.`);
-  return new Response(fs.readFileSync(fileURLToPath(u)));
-}) as typeof fetch;
+const picture = (file: string, channels: 1 | 3) => decodeImageSync(new Uint8Array(fs.readFileSync(file)), channels, path.basename(file));
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 
@@ -50,17 +32,11 @@ describe.skipIf(!hasAssets)('batch soak', () => {
     await useBackend('wasm');
     const dir = path.join(ASSETS_DIR, 'clickme-samples');
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { samples: { id?: string; image: string; heatmap: string; label: number }[] };
-    const samples = index.samples.map((s) => ({ image: png(path.join(dir, s.image), 3), heatmap: png(path.join(dir, s.heatmap), 1), label: s.label }));
+    const samples = index.samples.map((s) => ({ image: picture(path.join(dir, s.image), 3), heatmap: picture(path.join(dir, s.heatmap), 1), label: s.label }));
 
-    const channel = new MessageChannel();
-    const assetBase = pathToFileURL(`${ASSETS_DIR}/`).href;
-    new WorkerHost(channel.port1 as unknown as PortLike, {
-      initBackend: async () => ({ backend: 'wasm', adapter: '', fellBack: false, reasons: [] }),
-      onGpuDeviceLost: () => () => {},
-      loadClassifier: (source, onProgress) => openClassifier(source, { assetBase, onProgress, fetchImpl: fileFetch }),
-      createAttack: (classifier, x0, config) => createAttack(classifier.logits, x0, config),
-    });
-    const client = new WorkerClient(channel.port2 as unknown as PortLike);
+    // The command-line runner's in-process worker: the app's worker host over a MessageChannel.
+    const worker = startInProcessWorker([ASSETS_DIR]);
+    const client = worker.client;
     await client.init('wasm');
 
     const images = Array.from({ length: JOBS }, (_, i) => `s${i % samples.length}-${i}`);
@@ -95,8 +71,7 @@ describe.skipIf(!hasAssets)('batch soak', () => {
         }
       },
     });
-    client.close();
-    channel.port1.close();
+    worker.close();
     const first = marks[0];
     const last = marks.at(-1)!;
     const minutes = (Date.now() - started) / 60_000;
