@@ -1,46 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../test/backend';
+import { describe, expect, it } from 'vitest';
 import { createAttack, runToEnd } from './createAttack';
 import { defaultConfig } from './defaults';
 import { ensemblePhases } from './ensemble';
-import { linearModel } from './testing/linearModel';
-import type { AttackConfig, RunResult, StepReport } from './types';
+import { LINEAR_MIN_L2 as MIN_L2, useLinearFixture } from './testing/linearFixture';
+import type { AttackConfig } from './types';
 
-// Class 1's half-space is nearest: the minimal L2 adversarial distance is exactly 0.3 (linear.test.ts).
-const MIN_L2 = 0.3;
-let model: ReturnType<typeof linearModel>;
-let x0: tf.Tensor4D;
-
-beforeAll(async () => {
-  await useBackend('cpu');
-  model = linearModel(4, [MIN_L2, 0.4, 0.5], 5);
-  x0 = tf.tensor4d(model.x0, [1, ...model.shape]);
-});
-afterAll(() => {
-  x0.dispose();
-  model.dispose();
-});
-
-async function run(overrides: Partial<AttackConfig> = {}) {
-  const reports: StepReport[] = [];
-  const before = tf.memory().numTensors;
-  const result = await runToEnd(model.logitsFn, x0, defaultConfig('ensemble', { previewSize: 0, ...overrides }), (r) => reports.push(r));
-  expect(tf.memory().numTensors).toBe(before);
-  return { result, reports };
-}
-
-/** Misclassified by the plain-JS logits, inside the box, and its norm is the one reported. */
-function expectValidAdversarial(result: RunResult) {
-  expect(result.success).toBe(true);
-  const delta = result.bestDelta!.data;
-  const x = Array.from(model.x0, (v, i) => v + delta[i]);
-  expect(Math.min(...x)).toBeGreaterThanOrEqual(-1e-6);
-  expect(Math.max(...x)).toBeLessThanOrEqual(1 + 1e-6);
-  const logits = model.logitsOf(x);
-  expect(logits.indexOf(Math.max(...logits))).not.toBe(0);
-  expect(result.l2).toBeCloseTo(Math.hypot(...delta), 4);
-}
+const fx = useLinearFixture();
+const { expectValidAdversarial } = fx;
+const run = (overrides: Partial<AttackConfig> = {}) => fx.attack('ensemble', overrides);
 
 describe('ensemblePhases', () => {
   const p = { fmnShare: 0.4, ddnShare: 0.3, ddnEpsInit: 1, refineAlphaMax: 0.5 };
@@ -59,7 +27,7 @@ describe('ensemblePhases', () => {
   it('rejects shares that do not fit in the budget', () => {
     expect(() => ensemblePhases(100, { ...p, fmnShare: 0.8, ddnShare: 0.3 })).toThrow(/shares/);
     expect(() => ensemblePhases(100, { ...p, fmnShare: 0 })).toThrow(/shares/);
-    expect(() => createAttack(model.logitsFn, x0, defaultConfig('ensemble', { params: { ensemble: { ddnEpsInit: -1 } } }))).toThrow(/positive/);
+    expect(() => createAttack(fx.model.logitsFn, fx.x0, defaultConfig('ensemble', { params: { ensemble: { ddnEpsInit: -1 } } }))).toThrow(/positive/);
   });
 });
 
@@ -81,7 +49,7 @@ describe('the ensemble on a linear model with a known minimal L2 of 0.3', () => 
       'fmn', 'fmn', 'ddn', 'ddn', 'fmn-refine', 'fmn-refine',
     ]);
     expect(phaseOf(72)).toEqual({ index: 2, id: 'fmn-refine', count: 3 });
-    // The DDN phase starts from x0 with ε₀ = 1; the refining phase starts on the best adversarial.
+    // The DDN phase starts from fx.x0 with ε₀ = 1; the refining phase starts on the best adversarial.
     expect(reports[41].l2).toBe(0);
     expect(reports[42].eps).toBeCloseTo(1.05, 6);
     expect(reports[72].isAdversarial).toBe(true);
@@ -94,7 +62,7 @@ describe('the ensemble on a linear model with a known minimal L2 of 0.3', () => 
   it('never returns a larger norm than its own FMN phase run alone', async () => {
     for (const [budget, fmnSteps] of [[10, 4], [20, 8], [50, 20], [100, 40]]) {
       const { result } = await run({ steps: budget });
-      const fmnAlone = await runToEnd(model.logitsFn, x0, defaultConfig('fmn', { steps: fmnSteps, previewSize: 0 }));
+      const fmnAlone = await runToEnd(fx.model.logitsFn, fx.x0, defaultConfig('fmn', { steps: fmnSteps, previewSize: 0 }));
       expect(result.success).toBe(true);
       // FMN can stop exactly on this model's boundary (margin 0 is not adversarial): no norm at all.
       expect(result.l2!).toBeLessThanOrEqual(fmnAlone.l2 ?? Infinity);
@@ -111,7 +79,7 @@ describe('the ensemble on a linear model with a known minimal L2 of 0.3', () => 
 
   it('frees its tensors when cancelled in the middle of a phase', async () => {
     const before = tf.memory().numTensors;
-    const attack = createAttack(model.logitsFn, x0, defaultConfig('ensemble', { steps: 20, previewSize: 0 }));
+    const attack = createAttack(fx.model.logitsFn, fx.x0, defaultConfig('ensemble', { steps: 20, previewSize: 0 }));
     for (let i = 0; i < 12; i++) await attack.step();
     const partial = await attack.result();
     expect(partial.gradEvals).toBe(11);

@@ -1,49 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../test/backend';
-import { runToEnd } from './createAttack';
-import { defaultConfig } from './defaults';
-import { linearModel } from './testing/linearModel';
-import type { AttackConfig, AttackId, RunResult, StepReport } from './types';
+import { describe, expect, it } from 'vitest';
+import { LINEAR_MIN_L2 as MIN_L2, useLinearFixture } from './testing/linearFixture';
 
-// Class 1's half-space is nearest: the minimal L2 adversarial distance is exactly 0.3.
-const MIN_L2 = 0.3;
-let model: ReturnType<typeof linearModel>;
-let x0: tf.Tensor4D;
-
-beforeAll(async () => {
-  await useBackend('cpu');
-  // Logit scale 5: a peaked softmax, where the CE gradient that DDN and PGD climb points at the
-  // nearest boundary (with flat logits it mixes all classes and DDN settles elsewhere on its sphere).
-  model = linearModel(4, [MIN_L2, 0.4, 0.5], 5);
-  x0 = tf.tensor4d(model.x0, [1, ...model.shape]);
-});
-afterAll(() => {
-  x0.dispose();
-  model.dispose();
-});
-
-async function attack(id: AttackId, overrides: Partial<AttackConfig> = {}) {
-  const reports: StepReport[] = [];
-  const before = tf.memory().numTensors;
-  const result = await runToEnd(model.logitsFn, x0, defaultConfig(id, { previewSize: 0, ...overrides }), (r) => reports.push(r));
-  expect(tf.memory().numTensors).toBe(before);
-  return { result, reports };
-}
-
-/** The returned adversarial, checked with the model's plain-JS logits: misclassified and in the box. */
-function expectValidAdversarial(result: RunResult, notClass = 0) {
-  expect(result.success).toBe(true);
-  const delta = result.bestDelta!.data;
-  const x = Array.from(model.x0, (v, i) => v + delta[i]);
-  expect(Math.min(...x)).toBeGreaterThanOrEqual(-1e-6);
-  expect(Math.max(...x)).toBeLessThanOrEqual(1 + 1e-6);
-  const logits = model.logitsOf(x);
-  const top = logits.indexOf(Math.max(...logits));
-  expect(top).not.toBe(notClass);
-  expect(result.advClass).toBe(top);
-  expect(result.l2).toBeCloseTo(Math.hypot(...delta), 4);
-}
+const fx = useLinearFixture();
+const { attack, expectValidAdversarial } = fx;
 
 describe('minimal-norm attacks on a linear model with a known minimal L2 of 0.3', () => {
   it('FMN (100 steps) reaches it within 5 % and every projection stays inside ε', async () => {

@@ -39,17 +39,13 @@ export function CustomModelForm() {
       </form>
       <fieldset>
         <legend>Settings (leave empty to detect)</legend>
-        <label className="field">
-          <span>Preprocessing</span>
-          <select value={fields.normalization} onChange={(e) => set('normalization', e.target.value as OverrideFields['normalization'])}>
-            <option value="">detect / [-1,1]</option>
-            {NORMALIZATION_NAMES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField
+          label="Preprocessing"
+          value={fields.normalization}
+          empty="detect / [-1,1]"
+          choices={NORMALIZATION_NAMES}
+          onChange={(v) => set('normalization', v as OverrideFields['normalization'])}
+        />
         <label className="field">
           <span>Input size (px)</span>
           <input inputMode="numeric" placeholder="from the file" value={fields.inputSize} onChange={(e) => set('inputSize', e.target.value)} />
@@ -70,22 +66,35 @@ export function CustomModelForm() {
           <span>timm name</span>
           <input placeholder="optional, joins the scatter" value={fields.timmName} onChange={(e) => set('timmName', e.target.value)} />
         </label>
-        <label className="field">
-          <span>Interpolation</span>
-          <select value={fields.interpolation} onChange={(e) => set('interpolation', e.target.value as OverrideFields['interpolation'])}>
-            <option value="">timm's, else bilinear</option>
-            {INTERPOLATIONS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField
+          label="Interpolation"
+          value={fields.interpolation}
+          empty="timm's, else bilinear"
+          choices={INTERPOLATIONS}
+          onChange={(v) => set('interpolation', v as OverrideFields['interpolation'])}
+        />
         <label className="field">
           <span>Crop fraction (crop_pct)</span>
           <input inputMode="decimal" placeholder="timm's, else 1 (e.g. 0.875)" value={fields.cropPct} onChange={(e) => set('cropPct', e.target.value)} />
         </label>
       </fieldset>
     </details>
+  );
+}
+
+/** A labelled menu of named choices whose empty value means "detect / take the default". */
+function ChoiceField(props: { label: string; value: string; empty: string; choices: readonly string[]; onChange: (value: string) => void }) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.empty}</option>
+        {props.choices.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
