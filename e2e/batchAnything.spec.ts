@@ -35,6 +35,8 @@ test('two user ONNX models × three shard records resume after a reload without 
 
   await app.openTab('batch');
   for (const id of MODELS) await expect(page.getByTestId(`batch-model-${id}`)).toBeVisible();
+  // The sample list arrives on its own: wait for it, or the loop below misses its boxes (checked by default).
+  await expect(page.getByTestId('batch-image-serre-lab_0')).toBeVisible();
   for (const box of await page.locator('[data-testid^="batch-image-"], [data-testid^="batch-model-"]').all()) {
     const id = (await box.getAttribute('data-testid'))!.replace(/^batch-(image|model)-/, '');
     await box.setChecked(MODELS.includes(id));
