@@ -9,14 +9,14 @@ import { ATTACK_IDS } from '../core/attacks/defaults';
 import { NORMALIZATION_NAMES, type NormalizationName } from '../core/models/normalizations';
 
 /** Short names for the shell, next to the app's own names ("ImageNet mean/std" needs quoting). */
-export const NORM_ALIASES: Record<string, NormalizationName> = {
+const NORM_ALIASES: Record<string, NormalizationName> = {
   imagenet: 'ImageNet mean/std',
   inception: '[-1,1]',
   unit: '[0,1]',
   raw: '[0,255]',
 };
 
-export function normalizationByName(name: string): NormalizationName | null {
+function normalizationByName(name: string): NormalizationName | null {
   const exact = NORMALIZATION_NAMES.find((n) => n.toLowerCase() === name.toLowerCase());
   return exact ?? NORM_ALIASES[name.toLowerCase()] ?? null;
 }

@@ -22,7 +22,7 @@ import { resolveShard, shardFileName, shardRange } from './shard';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface Prepared {
+interface Prepared {
   args: BatchArgs;
   plan: BatchPlan;
   hash: string;
@@ -33,7 +33,7 @@ export interface Prepared {
 }
 
 /** Everything that can be checked before a job runs; throws UsageError. */
-export async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Prepared> {
+async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Prepared> {
   const args = parseArgs(argv);
   const shard = resolveShard(args.shard, args.shards, env);
   const models = resolveModels(args.models, cwd);
@@ -93,12 +93,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const worker = startInProcessWorker(assetDirs);
   let executor: TimedExecutor | null = null;
   const rate = { perMinute: null as number | null };
+  let runner: BatchRunner | null = null;
+  const stop = () => void runner?.cancel();
+  process.once('SIGINT', stop);
   try {
     const status = await worker.client.init(args.backend);
     executor = new TimedExecutor(new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!));
-    const runner = new BatchRunner(executor, p.images.source, sink);
-    const stop = () => void runner.cancel();
-    process.once('SIGINT', stop);
+    runner = new BatchRunner(executor, p.images.source, sink);
     await runner.run(plan, {
       jobs: shardJobs,
       onProgress: (pr) => {
@@ -106,8 +107,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         progress.update(pr);
       },
     });
-    process.off('SIGINT', stop);
   } finally {
+    // Also when the run throws: a caller running main() again (the tests) must not collect listeners.
+    process.off('SIGINT', stop);
     progress.finish();
     worker.close();
     sink.close();
@@ -117,7 +119,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   progress.log(
     `shard ${shard.index}/${shard.count}: ${shardJobs.length - missing.length}/${shardJobs.length} jobs have a result` +
       (executor?.jobs
-        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()!.toFixed(2)} ${plan.attack} steps/s (attack execution only; fastest job ${executor.fastest.toFixed(2)})`
+        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()?.toFixed(2) ?? '?'} ${plan.attack} steps/s (attack execution only; fastest job ${executor.fastest.toFixed(2)})`
         : ''),
   );
   for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cropResize, type CropResizeOptions } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
@@ -28,7 +28,7 @@ export interface AssetFolders {
 }
 
 /** The local copy of an asset (public/assets, else the mirror), or null. */
-export function assetFile(rel: string, folders: AssetFolders): string | null {
+function assetFile(rel: string, folders: AssetFolders): string | null {
   for (const dir of [path.join(folders.publicDir, 'assets'), folders.mirror]) {
     if (dir && fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
   }
@@ -135,7 +135,7 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
     async sample(id, size, crop) {
       const sample = (await samples()).find((s) => s.id === id);
       if (!sample || sample.label === undefined) throw new Error(`There is no labelled sample image "${id}".`);
-      return readPicture(fileOf(sample.imageUrl), sample.heatmapUrl ? fileOf(sample.heatmapUrl) : null, sample.label, size, crop);
+      return readPicture(fileURLToPath(sample.imageUrl), sample.heatmapUrl ? fileURLToPath(sample.heatmapUrl) : null, sample.label, size, crop);
     },
     async upload(name, size, crop) {
       const pic = pictures.get(`upload:${name}`);
@@ -153,10 +153,6 @@ export async function openImages(specs: readonly string[], folders: AssetFolders
 
 function withMaps(samples: readonly GallerySample[]): string[] {
   return samples.filter((s) => s.heatmapUrl && s.label !== undefined).map((s) => s.id);
-}
-
-function fileOf(url: string): string {
-  return new URL(url).pathname.split('/').map(decodeURIComponent).join('/');
 }
 
 function readPicture(file: string, map: string | null, label: number | null, size: number, crop?: CropResizeOptions): BatchImage {

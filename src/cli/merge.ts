@@ -12,7 +12,7 @@ import { UsageError } from './args';
 import { readJsonlFile } from './jsonlSink';
 import { PLAN_FILE, type PlanFile, type ResultLine } from './resultFiles';
 
-export const RESULT_FILE = /^results-(\d+)-of-(\d+)\.jsonl$/;
+const RESULT_FILE = /^results-(\d+)-of-(\d+)\.jsonl$/;
 
 export interface MergeOutcome {
   records: ResultLine[];

@@ -14,6 +14,7 @@ import { hasTfliteIdentifier } from '../core/importers/tflite/reader';
 import { toOverrides, urlModelId, type OverrideFields } from '../core/models/modelId';
 import type { NormalizationName } from '../core/models/normalizations';
 import type { ModelSource } from '../worker/protocol';
+import { readRange } from '../node/fileFetch';
 import { modelSpecKind, UsageError, type ModelArg, type ModelFacts } from './args';
 
 export interface ResolvedModel {
@@ -23,7 +24,7 @@ export interface ResolvedModel {
 }
 
 /** The app's form fields for what the command line states about a model. */
-export function factsToFields(facts: ModelFacts): OverrideFields {
+function factsToFields(facts: ModelFacts): OverrideFields {
   return {
     normalization: (facts.norm ?? '') as NormalizationName | '',
     inputSize: facts.size ?? '',
@@ -131,13 +132,7 @@ function readHead(file: string, spec: string): Uint8Array {
   }
   if (!stat.isFile()) throw new UsageError(`The model "${spec}" is not a file (a folder?): name the model.json, .tflite, .h5 or .onnx file.`);
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const head = new Uint8Array(64);
-      return head.subarray(0, fs.readSync(fd, head, 0, 64, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readRange(file, 0, 64);
   } catch (e) {
     throw new UsageError(`The model file "${spec}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }

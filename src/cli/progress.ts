@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { BatchProgress } from '../core/batch/runner';
 
-export function formatDuration(ms: number | null): string {
+function formatDuration(ms: number | null): string {
   if (ms === null) return '?';
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
@@ -18,7 +18,7 @@ function rate(perMinute: number | null): string {
   return perMinute === null ? '? jobs/min' : `${perMinute.toFixed(perMinute < 10 ? 2 : 1)} jobs/min`;
 }
 
-export function progressLine(p: BatchProgress): string {
+function progressLine(p: BatchProgress): string {
   const last = p.last;
   const what = last
     ? last.status === 'failed'
@@ -28,7 +28,7 @@ export function progressLine(p: BatchProgress): string {
   return `${p.done}/${p.total} jobs, ${rate(p.perMinute)}, ETA ${formatDuration(p.etaMs)} | ${what}`;
 }
 
-export function progressBar(p: BatchProgress, width = 30): string {
+function progressBar(p: BatchProgress, width = 30): string {
   const filled = p.total ? Math.round((p.done / p.total) * width) : width;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${rate(p.perMinute)} ETA ${formatDuration(p.etaMs)}${p.failed ? `, ${p.failed} failed` : ''}`;
 }
@@ -43,8 +43,7 @@ export class ProgressReporter {
   ) {}
 
   log(line: string): void {
-    const stamped = `${new Date().toISOString()} ${line}`;
-    fs.appendFileSync(this.logFile, `${stamped}\n`);
+    const stamped = this.toLogFile(line);
     if (this.mode === 'bar') this.out.write(`\r\x1b[K${line}\n`);
     else this.out.write(`${stamped}\n`);
   }
@@ -53,11 +52,16 @@ export class ProgressReporter {
     // One line a finished job (and one at the start), not one per job started.
     if (p.done !== this.lastDone) {
       this.lastDone = p.done;
-      const line = progressLine(p);
-      fs.appendFileSync(this.logFile, `${new Date().toISOString()} ${line}\n`);
-      if (this.mode === 'lines') this.out.write(`${new Date().toISOString()} ${line}\n`);
+      const stamped = this.toLogFile(progressLine(p));
+      if (this.mode === 'lines') this.out.write(`${stamped}\n`);
     }
     if (this.mode === 'bar') this.out.write(`\r\x1b[K${progressBar(p)}`);
+  }
+
+  private toLogFile(line: string): string {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    fs.appendFileSync(this.logFile, `${stamped}\n`);
+    return stamped;
   }
 
   finish(): void {

@@ -22,7 +22,7 @@ export interface InProcessWorker {
 }
 
 /** public/assets first, then the mirror: where a catalogue model's files are read from. */
-export function assetBaseFor(modelId: string, assetDirs: readonly string[]): string {
+function assetBaseFor(modelId: string, assetDirs: readonly string[]): string {
   const rel = catalogueModel(modelId).assetPath;
   const dir = (rel && assetDirs.find((d) => fs.existsSync(path.join(d, rel)))) ?? assetDirs[0];
   return pathToFileURL(dir).href.replace(/\/?$/, '/');

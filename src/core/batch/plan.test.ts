@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemainingMs, planJobs, recordId, remainingJobs, type BatchPlan } from './plan';
+import { estimateRemainingMs, fnv1a64, planJobs, recordId, remainingJobs, type BatchPlan } from './plan';
 import type { ResultRecord } from '../results/types';
 
 const plan: BatchPlan = {
@@ -23,5 +23,14 @@ describe('batch plan', () => {
     expect(estimateRemainingMs([9000, 1000, 2000], 4)).toBe(8000);
     expect(estimateRemainingMs([1000, 3000], 2)).toBe(4000);
     expect(estimateRemainingMs([5], 0)).toBe(0);
+  });
+});
+
+describe('fnv1a64 (the job-list hash)', () => {
+  it('gives the published FNV-1a 64-bit test values', () => {
+    // From the FNV reference test suite (Fowler, Noll, Vo).
+    expect(fnv1a64('')).toBe('cbf29ce484222325');
+    expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
+    expect(fnv1a64('foobar')).toBe('85944171f73967e8');
   });
 });

@@ -69,9 +69,13 @@ export function jobListHash(plan: Pick<BatchPlan, 'protocol' | 'attack' | 'steps
     plan.seed ?? 0,
     plan.models.flatMap((m) => plan.images.map((i) => [m, i])),
   ]);
+  return fnv1a64(text);
+}
+
+/** FNV-1a, 64 bits, over the UTF-8 bytes of `text`, as 16 hex digits. */
+export function fnv1a64(text: string): string {
   let h = 0xcbf29ce484222325n;
-  const bytes = new TextEncoder().encode(text);
-  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  for (const b of new TextEncoder().encode(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
   return h.toString(16).padStart(16, '0');
 }
 

@@ -7,10 +7,10 @@ import type { PlanFile } from './plan';
  * - 'missing': the plan does not even know its size (e.g. `file:<name>` typed into an address):
  *   the user must open it again, and its jobs fail if they do not.
  */
-export type ResumeDecision =
-  | { file: PlanFile; decision: 'stored' }
-  | { file: PlanFile; decision: 're-pick' }
-  | { file: PlanFile; decision: 'missing' };
+export interface ResumeDecision {
+  file: PlanFile;
+  decision: 'stored' | 're-pick' | 'missing';
+}
 
 export interface FileAvailability {
   /** Ids (PlanFile.id) of files in storage or open in this tab. */

@@ -140,6 +140,7 @@ export function cropResize(img: FloatImage, size: number, options: CropResizeOpt
   const short = Math.min(img.width, img.height);
   const long = Math.floor((shorter * Math.max(img.width, img.height)) / short);
   const [w, h] = img.width <= img.height ? [shorter, long] : [long, shorter];
-  const resized = w === img.width && h === img.height ? img : resample(img, h, w, interpolation);
-  return w === size && h === size ? (resized === img ? createImage(w, h, img.channels, img.data.slice()) : resized) : centreCrop(resized, size);
+  // resample returns a copy when the size does not change, so the caller never shares `img`'s data.
+  if (w === size && h === size) return resample(img, h, w, interpolation);
+  return centreCrop(w === img.width && h === img.height ? img : resample(img, h, w, interpolation), size);
 }

@@ -19,15 +19,14 @@ export interface Preprocessing {
 }
 
 /** What a model gets when nothing states otherwise: the shorter side resized to the input size, bilinear. */
-export const DEFAULT_INTERPOLATION: Interpolation = 'bilinear';
-export const DEFAULT_CROP_PCT = 1;
+const DEFAULT_INTERPOLATION: Interpolation = 'bilinear';
+const DEFAULT_CROP_PCT = 1;
 export const DEFAULT_PREPROCESSING_SOURCE = 'AlignScope defaults (bilinear, crop_pct 1)';
 
 export function preprocessingOf(info: ModelInfo): Preprocessing {
   return {
     inputSize: info.inputSize,
-    interpolation: info.interpolation ?? DEFAULT_INTERPOLATION,
-    cropPct: info.cropPct ?? DEFAULT_CROP_PCT,
+    ...cropOptionsOf(info),
     normalization: info.normalization,
     normalizationName: info.normalizationName,
     source: info.preprocessingSource ?? DEFAULT_PREPROCESSING_SOURCE,

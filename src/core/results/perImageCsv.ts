@@ -6,6 +6,7 @@
 import { CsvSyntaxError, parseCsv, unescapeCell } from './csv';
 import { PER_IMAGE_COLUMNS } from './exportCsv';
 import { CsvImportError } from './publishedTable';
+import { recordId } from '../batch/plan';
 import { PROTOCOL_IDS, type ProtocolId, type ResultRecord } from './types';
 
 /** The columns every per-image file has had; the rest are optional. */
@@ -60,7 +61,7 @@ export function parsePerImageCsv(text: string, fileName: string): ResultRecord[]
     if (!modelId || !imageId) throw new CsvImportError(`${where}: model_id and image must not be empty.`);
     const status = text('status') === 'failed' ? 'failed' : 'done';
     const record: ResultRecord = {
-      id: `${batchId}|${modelId}|${imageId}`,
+      id: recordId({ batchId, modelId, imageId }),
       batchId,
       modelId,
       modelName: text('model') || modelId,

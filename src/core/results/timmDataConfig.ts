@@ -51,13 +51,18 @@ export function lookupTimmDataConfig(
   return { ...config, matched: match.matched };
 }
 
+/** Whether a description names a timm model and leaves interpolation or cropPct open (so the table is worth reading). */
+export function needsTimmDataConfig(info: ModelInfo): info is ModelInfo & { timmName: string } {
+  return !!info.timmName && !(info.interpolation && info.cropPct !== undefined);
+}
+
 /**
  * Fills what a model's description leaves open (interpolation, cropPct) from timm's table when it
  * names a timm model; what a user or file stated stays. Without a timm name the description is
  * returned as it is; without a matching row the defaults apply and the source says so.
  */
 export function withTimmDataConfig(info: ModelInfo, tables: readonly TimmDataConfigTable[]): ModelInfo {
-  if (!info.timmName || (info.interpolation && info.cropPct !== undefined)) return info;
+  if (!needsTimmDataConfig(info)) return info;
   const row = lookupTimmDataConfig(info.timmName, tables, info.inputSize);
   if (!row) return { ...info, preprocessingSource: `${info.preprocessingSource ?? DEFAULT_PREPROCESSING_SOURCE}: timm's table has no row for "${info.timmName}"` };
   const stated = info.interpolation || info.cropPct !== undefined;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ATTACK_IDS } from '../../core/attacks/defaults';
+import { ATTACK_SPECS } from '../attack/attackSpecs';
 import { PROTOCOLS } from '../../core/attacks/protocols';
 import { CATALOGUE } from '../../core/models/catalogue';
 import { PROTOCOL_IDS, PROTOCOL_LABELS, type ProtocolId } from '../../core/results/types';
@@ -18,14 +19,15 @@ const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter(
 
 /** The records a shard contributes: the first N (blank: all), of the given classes (blank: any). */
 async function shardSelection(shard: OpenShard, count: string, classes: string): Promise<{ ids: string[]; specs: string[] }> {
-  const records = shard.records >= 0 ? shard.records : await (await shardFor(shard.name)).count();
-  let indices = [...Array(records).keys()];
   const wanted = classes.split(/[\s,]+/).filter(Boolean).map(Number);
   if (wanted.some((c) => !Number.isInteger(c) || c < 0 || c > 999)) throw new Error(`The class filter "${classes}" must list ImageNet class indices (0–999).`);
-  if (wanted.length) indices = await shardRecordsOfClasses(shard.name, new Set(wanted));
+  // A URL shard is counted only when no class filter lists its records anyway (counting is one request per record).
+  const listed = wanted.length
+    ? await shardRecordsOfClasses(shard.name, new Set(wanted))
+    : [...Array(shard.records >= 0 ? shard.records : await (await shardFor(shard.name)).count()).keys()];
   const n = count.trim() ? Number(count) : Infinity;
   if (!(n >= 1)) throw new Error(`The record count "${count}" must be a whole number of at least 1.`);
-  indices = indices.slice(0, n);
+  const indices = listed.slice(0, n);
   return { ids: indices.map((i) => shardImageId(shard.name, i)), specs: shardSpecs(shard.name, indices) };
 }
 
@@ -159,7 +161,7 @@ export function BatchSetup({ samples, address }: { samples: SampleRef[]; address
           <label className="field">
             <span>Attack</span>
             <select data-testid="batch-attack" value={attack} onChange={(e) => setAttack(e.target.value)}>
-              {ATTACK_IDS.map((a) => <option key={a} value={a}>{a}</option>)}
+              {ATTACK_IDS.map((a) => <option key={a} value={a}>{ATTACK_SPECS[a].label}</option>)}
             </select>
           </label>
         )}

@@ -111,8 +111,9 @@ function BatchJobs() {
   const results = useBatch((s) => s.results);
   const plan = useMemo(() => [...batches].sort((a, b) => b.createdAt - a.createdAt)[0], [batches]);
   const byId = useMemo(() => new Map(results.map((r) => [r.id, r])), [results]);
+  // Not rebuilt on every progress update: a batch may hold many thousands of jobs.
+  const jobs = useMemo(() => (plan ? planJobs(plan) : []), [plan]);
   if (!plan) return null;
-  const jobs = planJobs(plan);
   return (
     <section className="panel">
       <h2>Jobs of the newest batch ({jobs.length})</h2>

@@ -120,9 +120,15 @@ export class BatchController {
   async recheckWaiting(): Promise<void> {
     const plan = this.waitingPlan;
     if (!plan?.files || !this.deps.checkFiles) return;
-    const waiting = (await this.deps.checkFiles(plan.files)).filter((d) => d.decision !== 'stored');
+    const waiting = await this.filesWaiting(plan);
     this.deps.onWaiting?.(waiting);
     if (waiting.length === 0) await this.continueWaiting();
+  }
+
+  /** The files of a plan that this tab lacks (the user must give them again). */
+  private async filesWaiting(plan: BatchPlan): Promise<ResumeDecision[]> {
+    if (!plan.files?.length || !this.deps.checkFiles) return [];
+    return (await this.deps.checkFiles(plan.files)).filter((d) => d.decision !== 'stored');
   }
 
   /** Resumes the plan that waited for files, once the user gave them (or chose to go on without: their jobs fail). */
@@ -214,8 +220,8 @@ export class BatchController {
       return;
     }
     await this.init();
-    if (!evenWithoutFiles && plan.files?.length && this.deps.checkFiles) {
-      const waiting = (await this.deps.checkFiles(plan.files)).filter((d) => d.decision !== 'stored');
+    if (!evenWithoutFiles) {
+      const waiting = await this.filesWaiting(plan);
       if (waiting.length > 0) {
         this.waitingPlan = plan;
         this.deps.onWaiting?.(waiting);

@@ -11,8 +11,7 @@ import { checkRepicked, resumeDecisions, type ResumeDecision } from '../../core/
 import type { PlanFile } from '../../core/batch/plan';
 import { FILE_MODEL_PREFIX, parseModelId, type ModelOverrides } from '../../core/models/modelId';
 import { blobRange } from '../../core/formats/tfrecord';
-import { urlRange } from '../../core/formats/clickmeShardIndex';
-import { indexClickmeShard } from '../../core/formats/clickmeShardIndex';
+import { indexClickmeShard, urlRange } from '../../core/formats/clickmeShardIndex';
 import { decodeImageBytesInBrowser } from '../../core/image/decode';
 import type { ModelSource } from '../../worker/protocol';
 import { openModelFileStore, type ModelFileStore, type UserModel } from '../storage/modelFileStore';

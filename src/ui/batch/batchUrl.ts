@@ -7,6 +7,7 @@
 import { ATTACK_IDS } from '../../core/attacks/defaults';
 import { PROTOCOL_IDS, PROTOCOLS } from '../../core/attacks/protocols';
 import type { ProtocolId } from '../../core/results/types';
+import { SHARD_IMAGE_PREFIX } from '../../core/batch/imageIds';
 
 export interface BatchParams {
   models: string[];
@@ -73,7 +74,7 @@ export function shardSpecs(shard: string, indices: readonly number[]): string[] 
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    out.push(`shard:${shard}#${sorted[i]}${j > i ? `-${sorted[j]}` : ''}`);
+    out.push(`${SHARD_IMAGE_PREFIX}${shard}#${sorted[i]}${j > i ? `-${sorted[j]}` : ''}`);
     i = j + 1;
   }
   return out;

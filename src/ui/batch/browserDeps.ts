@@ -7,7 +7,7 @@ import { openResultsStore } from '../storage/resultsStore';
 import { WorkerClient, type PortLike } from '../../worker/client';
 import { BatchController, type BatchWorkerHandle } from './batchController';
 import type { BatchImage } from '../../core/batch/runner';
-import { parseImageId } from '../../core/batch/imageIds';
+import { parseImageId, UPLOAD_IMAGE_PREFIX } from '../../core/batch/imageIds';
 import { openUploadStore } from '../storage/uploadStore';
 import { checkPlanFiles, planFiles, resolveModel, shardFor, sourcesStore } from './batchSources';
 import { writeBatchParams } from './batchUrl';
@@ -40,7 +40,7 @@ export async function loadSample(imageId: string, size: number, crop?: CropResiz
 
 /** An upload kept in this browser, with the map given for it (already smooth: crop and resize only). */
 export async function loadUpload(name: string, size: number, crop?: CropResizeOptions): Promise<BatchImage> {
-  const id = `upload:${name}`;
+  const id = `${UPLOAD_IMAGE_PREFIX}${name}`;
   const stored = await (await openUploadStore()).load(id);
   if (!stored) throw new SampleLoadError(`The uploaded picture "${name}" is not stored in this browser; upload it again.`);
   const image = await decodeImageFile(new Blob([stored.bytes], { type: stored.type }), 3, name);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { NORMALIZATION_NAMES } from '../../core/models/normalizations';
 import { INTERPOLATIONS } from '../../core/image/resample';
-import { EMPTY_FIELDS, toOverrides, type OverrideFields } from './modelOverrides';
+import { EMPTY_FIELDS, toOverrides, type OverrideFields } from '../../core/models/modelId';
 import { useController } from '../state/sessionContext';
 import { FileDrop } from '../gallery/FileDrop';
 

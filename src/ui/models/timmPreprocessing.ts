@@ -1,6 +1,6 @@
 /** A loaded model's interpolation and crop_pct from timm's results tables, fetched once from the app's assets. */
 import type { ModelInfo } from '../../core/models/types';
-import { parseTimmDataConfigs, withTimmDataConfig, type TimmDataConfigTable } from '../../core/results/timmDataConfig';
+import { needsTimmDataConfig, parseTimmDataConfigs, withTimmDataConfig, type TimmDataConfigTable } from '../../core/results/timmDataConfig';
 import { DEFAULT_PREPROCESSING_SOURCE } from '../../core/models/preprocessing';
 
 // Newest first, as the top-1 join reads them.
@@ -35,7 +35,7 @@ export async function fillTimmPreprocessing(
   base: string = import.meta.env.BASE_URL ?? '/',
   fetchImpl: typeof fetch = fetch,
 ): Promise<ModelInfo> {
-  if (!info.timmName || (info.interpolation && info.cropPct !== undefined)) return info;
+  if (!needsTimmDataConfig(info)) return info;
   try {
     return withTimmDataConfig(info, await loadTables(base, fetchImpl));
   } catch (e) {

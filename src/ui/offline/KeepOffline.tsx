@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { modelAssetFiles } from '../../core/assets/modelFiles';
 import { catalogueModel } from '../../core/models/catalogue';
 import { formatMB, keepOffline, offlineState, openOfflineCache, type OfflineState } from './offlineCache';
@@ -10,15 +10,15 @@ const BASE = import.meta.env.BASE_URL ?? '/';
  * stores the rest (models used once are cached anyway; this makes sure of it before a trip offline).
  */
 export function KeepOffline({ modelId }: { modelId: string }) {
-  const files = modelAssetFiles(catalogueModel(modelId));
+  const files = useMemo(() => modelAssetFiles(catalogueModel(modelId)), [modelId]);
   const [state, setState] = useState<OfflineState | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     const cache = await openOfflineCache();
-    setState(cache ? await offlineState(cache, modelAssetFiles(catalogueModel(modelId)), BASE) : null);
-  }, [modelId]);
+    setState(cache ? await offlineState(cache, files, BASE) : null);
+  }, [files]);
 
   useEffect(() => {
     setProblem(null);
@@ -33,7 +33,6 @@ export function KeepOffline({ modelId }: { modelId: string }) {
   }, [complete, refresh]);
 
   if (!files.length || !state) return null;
-  const all = state.cachedFiles === state.files;
   const keep = async () => {
     const cache = await openOfflineCache();
     if (!cache) return;
@@ -51,12 +50,12 @@ export function KeepOffline({ modelId }: { modelId: string }) {
   return (
     <div className="keep-offline small" data-testid="keep-offline" data-cached-files={state.cachedFiles} data-files={state.files}>
       <span data-testid="offline-state">
-        {all
+        {complete
           ? `Kept offline: all ${state.files} files, ${formatMB(state.bytes)}.`
           : `Offline copy: ${state.cachedFiles} of ${state.files} files (${formatMB(state.cachedBytes)} of ${formatMB(state.bytes)}).`}
       </span>{' '}
-      {!all && (
-        <button type="button" className="ghost" disabled={busy !== null} onClick={() => void keep()} data-testid="keep-offline-button">
+      {!complete && (
+        <button type="button" className="secondary" disabled={busy !== null} onClick={() => void keep()} data-testid="keep-offline-button">
           {busy !== null ? `Storing ${busy}/${state.files}…` : `Keep offline (${formatMB(state.bytes)})`}
         </button>
       )}

@@ -1,4 +1,5 @@
 import type { AssetEntry } from '../../core/assets/manifest';
+import { totalBytes } from '../../core/assets/modelFiles';
 import { ASSET_CACHE } from '../../pwa/cacheNames';
 
 export interface OfflineState {
@@ -32,8 +33,8 @@ export async function offlineState(cache: CacheLike, files: readonly AssetEntry[
   return {
     files: files.length,
     cachedFiles: held.filter(Boolean).length,
-    bytes: files.reduce((s, f) => s + f.size, 0),
-    cachedBytes: files.reduce((s, f, i) => s + (held[i] ? f.size : 0), 0),
+    bytes: totalBytes(files),
+    cachedBytes: totalBytes(files.filter((_, i) => held[i])),
   };
 }
 

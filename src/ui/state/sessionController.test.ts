@@ -6,7 +6,7 @@ import { useBackend } from '../../test/backend';
 import { decodeImageBytes } from '../../test/images';
 import { closeChannels, connect, toyClassifier } from '../../worker/testing';
 import type { ModelSource } from '../../worker/protocol';
-import { EMPTY_FIELDS, urlModelId } from '../models/modelOverrides';
+import { EMPTY_FIELDS, urlModelId } from '../../core/models/modelId';
 import { DEFAULT_SAMPLE_ID, SessionController, type SampleRef, type SessionControllerDeps } from './sessionController';
 import { cropResize } from '../../core/image/resize';
 import { sessionStore } from './sessionStore';

@@ -15,7 +15,7 @@ import { sessionStore, type ImageSelection, type ModelInput } from './sessionSto
 import type { StartParams } from '../urlParams';
 import type { GallerySample } from '../../core/samples/gallery';
 import type { StoredUpload, UploadStore } from '../storage/uploadStore';
-import { parseUrlModelId, toOverrides, urlModelId, type OverrideFields } from '../models/modelOverrides';
+import { parseUrlModelId, toOverrides, urlModelId, type OverrideFields } from '../../core/models/modelId';
 import { rememberFileModel, rememberUrlModel } from '../batch/batchSources';
 
 /** A gallery entry: where its picture (and human map) can be fetched from. */

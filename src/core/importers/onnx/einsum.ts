@@ -38,7 +38,7 @@ function parse(equation: string, ranks: number[], c: OpContext): Parsed {
   return { operands, output };
 }
 
-/** Sums away the indices in `drop`; returns the tensor and its remaining index string. */
+/** Sums away the indices `keep` rejects; returns the tensor and its remaining index string. */
 function sumOut(t: tf.Tensor, indices: string, keep: (l: string) => boolean): [tf.Tensor, string] {
   const axes = [...indices].flatMap((l, k) => (keep(l) ? [] : [k]));
   return axes.length ? [tf.sum(t, axes), [...indices].filter(keep).join('')] : [t, indices];

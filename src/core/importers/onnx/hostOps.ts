@@ -15,9 +15,6 @@ const constantOfShape: HostOp = (c, [shape]) => {
 /** Every operator a constant subgraph may use that has a host evaluation of its own. */
 export const HOST_OPS: Readonly<Record<string, HostOp>> = { ...hostMathOps, ...hostIndexOps, ConstantOfShape: constantOfShape };
 
-/** Data-path kernels that already pass host data through exactly (shape bookkeeping only). */
-const HOST_SAFE_KERNELS = new Set(['Shape', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Gather', 'Slice', 'Identity', 'Dropout', 'Constant']);
-
 /** Operators that read only the shape of an image tensor: their output is host data, computed per forward. */
 export const SHAPE_READERS: Readonly<Record<string, (c: OpContext) => Kernel>> = {
   Shape: ONNX_OPS.Shape!,
@@ -30,7 +27,7 @@ export const SHAPE_READERS: Readonly<Record<string, (c: OpContext) => Kernel>> =
 /** Operators whose tfjs kernel reads integers only (or casts only between floats and integers): always folded on the host. */
 const HOST_ALWAYS = new Set(['Cast', 'Equal', 'Where']);
 
-export const canFold = (opType: string) => opType in HOST_OPS || HOST_SAFE_KERNELS.has(opType) || opType in ONNX_OPS;
+export const canFold = (opType: string) => opType in HOST_OPS || opType in ONNX_OPS;
 
 /**
  * The kernel for a node whose inputs are all known without the image's values: a host evaluation

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { product, strides } from './hostTensor';
 import { DataType } from './reader';
 import {
   attrInt,
@@ -14,15 +15,6 @@ import {
   type OpContext,
   type Value,
 } from './values';
-
-const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-
-/** Row-major strides of a shape. */
-function strides(dims: number[]): number[] {
-  const s = new Array(dims.length).fill(1);
-  for (let k = dims.length - 2; k >= 0; k--) s[k] = s[k + 1] * dims[k + 1];
-  return s;
-}
 
 /** Host integer tensors support the index ops shape arithmetic needs, by explicit index mapping. */
 function gatherInts(v: Value & { kind: 'ints' }, axis: number, indices: number[], indexDims: number[]): Value {

@@ -92,7 +92,7 @@ describe('torchvision architectures at full size through the ONNX importer (wasm
       }
       const size = meta.size as number;
       const x = fixtureImage(hashed(3 * size * size, meta.inputHash), [1, 3, size, size]);
-      const logits = Array.from(raw.predict(x).dataSync());
+      const logits = tf.tidy(() => Array.from(raw.predict(x).dataSync()));
       const expected = meta.logits as number[];
       const largest = Math.max(...expected.map(Math.abs));
       row.maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expected[i]!))) / largest;
