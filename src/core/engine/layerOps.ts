@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationFn } from './activations';
 import { EngineError } from './errors';
-import { fusedWithForwardConvGradient, isFusableActivation } from './fusedConv';
+import { type ConvKind, fusedConvWithInputGradient, gradientFilter, hasForwardConvGradient, isFusableActivation } from './convGradient';
 import { batchNormAffine, findWeight, requireWeight } from './layerWeights';
 import { reluWithMaskGradient } from './reluMask';
 
@@ -78,76 +78,47 @@ function checkChannelsLast(layer: Layer, cfg: Config): void {
 }
 
 /**
- * A convolution whose input gradient is `backward`, itself a forward convolution: forward conv
- * kernels are the fastest on every backend, and wasm's backprop-input kernels are slow generic
- * loops. Only for convs whose transpose is a stride-1 conv; gives no weight gradient at all.
+ * A convolution (full or depthwise) as one fused kernel with its activation when that is linear, relu
+ * or relu6, whose input gradient is a forward convolution (convGradient.ts); other activations run
+ * after it. Dilated convolutions and depthwise multipliers above 1 keep tfjs' own ops and gradients.
  */
-function withForwardConvGradient(
-  forward: (x: tf.Tensor4D) => tf.Tensor4D,
-  backward: (dy: tf.Tensor4D) => tf.Tensor4D,
-): (x: tf.Tensor4D) => tf.Tensor4D {
-  const f = (x: tf.Tensor4D) => ({ value: forward(x), gradFunc: (dy: tf.Tensor4D) => backward(dy) });
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
+function convolution(
+  kind: ConvKind,
+  layer: Layer,
+  cfg: Config,
+  opts: CompileOptions,
+  kernelKey: string,
+  outChannelsShape: (kernel: tf.Tensor) => number[],
+): CompiledLayer {
+  checkChannelsLast(layer, cfg);
+  const name = activationName(cfg, opts);
+  const act = activationFn(name, layer.name);
+  const w = convWeights(layer, kernelKey, outChannelsShape, opts);
+  const strides = pair(cfg.strides ?? 1);
+  const dilations = pair(cfg.dilationRate ?? 1);
+  const filter = w.kernel as tf.Tensor4D;
+  const weights = ownWeights(w);
+  if (!hasForwardConvGradient(kind, filter, dilations)) {
+    const conv = (x: tf.Tensor4D) =>
+      kind === 'conv'
+        ? tf.conv2d(x, filter, strides, padding(cfg), 'NHWC', dilations)
+        : tf.depthwiseConv2d(x, filter, strides, padding(cfg), 'NHWC', dilations);
+    return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
+  }
+  const gradFilter = gradientFilter(kind, filter);
+  weights.push(gradFilter);
+  const fusable = isFusableActivation(name);
+  const fused = fusedConvWithInputGradient(
+    { kind, filter, bias: w.bias, strides, pad: padding(cfg), activation: fusable ? name : 'linear' },
+    gradFilter,
+  );
+  return { weights, run: ([x]) => (fusable ? fused(x as tf.Tensor4D) : act(fused(x as tf.Tensor4D))) };
 }
 
-const isOne = (...vs: number[]) => vs.every((v) => v === 1);
+const conv2d: Compiler = (layer, cfg, opts) => convolution('conv', layer, cfg, opts, 'kernel', (k) => [1, 1, 1, k.shape[3]!]);
 
-const conv2d: Compiler = (layer, cfg, opts) => {
-  checkChannelsLast(layer, cfg);
-  const act = layerActivation(layer, cfg, opts);
-  const w = convWeights(layer, 'kernel', (k) => [1, 1, 1, k.shape[3]!], opts);
-  const strides = pair(cfg.strides ?? 1);
-  const dilations = pair(cfg.dilationRate ?? 1);
-  const kernel = w.kernel as tf.Tensor4D;
-  let conv = (x: tf.Tensor4D) => tf.conv2d(x, kernel, strides, padding(cfg), 'NHWC', dilations);
-  const weights = ownWeights(w);
-  if (isOne(kernel.shape[0], kernel.shape[1], ...strides, ...dilations)) {
-    // Pointwise: dx = dy · Wᵀ, a pointwise conv with the in/out axes swapped.
-    const transposed = tf.transpose(kernel, [0, 1, 3, 2]) as tf.Tensor4D;
-    weights.push(transposed);
-    const backward = (dy: tf.Tensor4D) => tf.conv2d(dy, transposed, 1, 'valid');
-    const name = activationName(cfg, opts);
-    if (isFusableActivation(name)) {
-      const fused = fusedWithForwardConvGradient(
-        (x) => tf.fused.conv2d({ x, filter: kernel, strides, pad: padding(cfg), bias: w.bias, activation: name }),
-        name,
-        backward,
-      );
-      return { weights, run: ([x]) => fused(x as tf.Tensor4D) };
-    }
-    conv = withForwardConvGradient(conv, backward);
-  }
-  return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
-};
-
-const depthwiseConv2d: Compiler = (layer, cfg, opts) => {
-  checkChannelsLast(layer, cfg);
-  const act = layerActivation(layer, cfg, opts);
-  const w = convWeights(layer, 'depthwise_kernel', (k) => [1, 1, k.shape[2]!, k.shape[3]!], opts);
-  const strides = pair(cfg.strides ?? 1);
-  const dilations = pair(cfg.dilationRate ?? 1);
-  const kernel = w.kernel as tf.Tensor4D;
-  const [kh, kw, , multiplier] = kernel.shape;
-  let conv = (x: tf.Tensor4D) => tf.depthwiseConv2d(x, kernel, strides, padding(cfg), 'NHWC', dilations);
-  const weights = ownWeights(w);
-  if (padding(cfg) === 'same' && kh % 2 === 1 && kw % 2 === 1 && isOne(multiplier, ...strides, ...dilations)) {
-    // Stride 1, symmetric 'same' padding: dx is the same depthwise conv with the filter turned 180°.
-    const rotated = tf.reverse(kernel, [0, 1]) as tf.Tensor4D;
-    weights.push(rotated);
-    const backward = (dy: tf.Tensor4D) => tf.depthwiseConv2d(dy, rotated, 1, 'same');
-    const name = activationName(cfg, opts);
-    if (isFusableActivation(name)) {
-      const fused = fusedWithForwardConvGradient(
-        (x) => tf.fused.depthwiseConv2d({ x, filter: kernel, strides: 1, pad: 'same', bias: w.bias, activation: name }),
-        name,
-        backward,
-      );
-      return { weights, run: ([x]) => fused(x as tf.Tensor4D) };
-    }
-    conv = withForwardConvGradient(conv, backward);
-  }
-  return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
-};
+const depthwiseConv2d: Compiler = (layer, cfg, opts) =>
+  convolution('depthwise', layer, cfg, opts, 'depthwise_kernel', (k) => [1, 1, k.shape[2]!, k.shape[3]!]);
 
 const dense: Compiler = (layer, cfg, opts) => {
   const act = layerActivation(layer, cfg, opts);

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backend';
 import { reluMask, reluWithMaskGradient } from './reluMask';
 
-beforeAll(() => useBackend('cpu'));
+describe.each(['cpu', 'wasm'] as const)('ReLU masks on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
 
-describe('ReLU masks', () => {
   it('pass dL/dy where 0 < y (relu) or 0 < y < 6 (relu6), by hand', () => {
     const y = tf.tensor1d([0, 0.5, 5.9, 6, 7]);
     const dy = tf.tensor1d([1, 2, 3, 4, 5]);

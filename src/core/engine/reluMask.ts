@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { wasmReluMaskKernel } from './wasmReluMask';
 
 /**
  * dL/dz = dL/dy · [0 < y < top] for y = relu(z) (top = ∞) or relu6(z) (top = 6), read off y alone
  * (at z = 6 exactly, where tfjs' own relu6 gradient says 1, this says 0: a set of measure zero).
  * Composed from ops this is two to four element-wise kernels per layer; on WebGPU, where a batch-1
- * gradient is bound by kernel launches, it runs as the one kernel below.
+ * gradient is bound by kernel launches, it runs as the one kernel below; on wasm as one SIMD pass
+ * (wasmReluMask.ts).
  */
 export type ReluKind = 'relu' | 'relu6';
 
@@ -52,8 +54,12 @@ tf.registerKernel({
   },
 });
 
+tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmReluMaskKernel });
+
+const MASK_KERNEL_BACKENDS = new Set(['webgpu', 'wasm']);
+
 export function reluMask(kind: ReluKind, y: tf.Tensor, dy: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() === 'webgpu') {
+  if (MASK_KERNEL_BACKENDS.has(tf.getBackend())) {
     return tf.engine().runKernel(KERNEL, { dy, y }, { kind } as unknown as tf.NamedAttrMap) as tf.Tensor;
   }
   const inside = kind === 'relu' ? tf.step(y) : tf.step(tf.mul(y, tf.sub(6, y)));
