@@ -10,14 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cropResize, type CropResizeOptions } from '../core/image/resize';
+import type { CropResizeOptions } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
 import { fileFetch, fileRange } from '../node/fileFetch';
 import { UsageError } from './args';
 import type { BatchImage, ImageSource } from '../core/batch/runner';
 import { expandImageSpecs, type ImageSpec } from '../core/batch/imageIds';
-import { routedImageSource } from '../core/batch/imageSource';
+import { batchImageOf, routedImageSource } from '../core/batch/imageSource';
 import { LazyShard } from '../core/batch/shardRecords';
 
 export interface AssetFolders {
@@ -157,8 +157,8 @@ function withMaps(samples: readonly GallerySample[]): string[] {
 
 function readPicture(file: string, map: string | null, label: number | null, size: number, crop?: CropResizeOptions): BatchImage {
   const image = decodeImageSync(new Uint8Array(fs.readFileSync(file)), 3, path.basename(file));
-  const heatmap = map ? cropResize(decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)), size, crop) : null;
-  return { pixels: cropResize(image, size, crop).data, heatmap, label };
+  const heatmap = map ? decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)) : null;
+  return batchImageOf(image, heatmap, label, size, crop);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { decodeClickmeRecord, parseClickmeExample, squareClickmeSample } from '../formats/clickmeShard';
 import { readTfRecordAt, tfRecordSpanAt, TfRecordError, type ReadRange } from '../formats/tfrecord';
 import type { ImageBytesDecoder } from '../image/decode';
-import { cropResize, type CropResizeOptions } from '../image/resize';
+import type { CropResizeOptions } from '../image/resize';
+import { batchImageOf } from './imageSource';
 import type { BatchImage } from './runner';
 
 /**
@@ -58,6 +59,6 @@ export class LazyShard {
     const bytes = await readTfRecordAt(this.read, offset, { name: this.name });
     const sample = await decodeClickmeRecord(parseClickmeExample(bytes, index, offset, this.name), this.decoder, this.name);
     const { image, heatmap } = squareClickmeSample(sample);
-    return { pixels: cropResize(image, size, crop).data, heatmap: heatmap && cropResize(heatmap, size, crop), label: sample.label };
+    return batchImageOf(image, heatmap, sample.label, size, crop);
   }
 }
