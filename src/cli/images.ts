@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CropResizeOptions } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
+import { assetDirHolding, localAssetDirs, type AssetFolders } from '../node/assetDirs';
 import { fileFetch, fileRange } from '../node/fileFetch';
 import { UsageError } from './args';
 import type { BatchImage, ImageSource } from '../core/batch/runner';
@@ -20,19 +21,10 @@ import { expandImageSpecs, type ImageSpec } from '../core/batch/imageIds';
 import { batchImageOf, routedImageSource } from '../core/batch/imageSource';
 import { LazyShard } from '../core/batch/shardRecords';
 
-export interface AssetFolders {
-  /** The app's public folder (holds samples/ and assets/). */
-  publicDir: string;
-  /** $ALIGNSCOPE_ASSETS_MIRROR, looked in when public/assets lacks a file. */
-  mirror?: string;
-}
-
 /** The local copy of an asset (public/assets, else the mirror), or null. */
 function assetFile(rel: string, folders: AssetFolders): string | null {
-  for (const dir of [path.join(folders.publicDir, 'assets'), folders.mirror]) {
-    if (dir && fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
-  }
-  return null;
+  const dir = assetDirHolding(rel, localAssetDirs(folders));
+  return dir && path.join(dir, rel);
 }
 
 const PICTURE = /\.(png|jpe?g)$/i;
