@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobListHash, planJobs, recordId, type BatchPlan } from '../core/batch/plan';
 import { BatchRunner } from '../core/batch/runner';
+import { localAssetDirs, type AssetFolders } from '../node/assetDirs';
 import { startInProcessWorker } from '../node/inProcessWorker';
 import { WorkerJobExecutor } from '../worker/batchExecutor';
 import type { ModelSource } from '../worker/protocol';
@@ -21,6 +22,7 @@ import { JsonlResultSink, writePlanFile } from './resultFiles';
 import { resolveShard, shardFileName, shardRange } from './shard';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const assetFolders = (env: NodeJS.ProcessEnv): AssetFolders => ({ publicDir: path.join(ROOT, 'public'), mirror: env.ALIGNSCOPE_ASSETS_MIRROR });
 
 interface Prepared {
   args: BatchArgs;
@@ -37,8 +39,7 @@ async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = pr
   const args = parseArgs(argv);
   const shard = resolveShard(args.shard, args.shards, env);
   const models = resolveModels(args.models, cwd);
-  const mirror = env.ALIGNSCOPE_ASSETS_MIRROR;
-  const images = await openImages(args.images, { publicDir: path.join(ROOT, 'public'), mirror }, cwd);
+  const images = await openImages(args.images, assetFolders(env), cwd);
   const draft = { protocol: args.protocol, attack: args.attack, steps: args.steps, seed: 0, models: models.map((m) => m.id), images: images.ids };
   const hash = jobListHash(draft);
   // The batch id follows from the command, so every shard, and every requeue, writes the same record ids.
@@ -89,8 +90,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       `(${plan.models.length} models × ${plan.images.length} images, ${plan.protocol}, ${plan.steps} steps, ${args.backend}), job list ${p.hash}`,
   );
 
-  const assetDirs = [path.join(ROOT, 'public', 'assets'), ...(env.ALIGNSCOPE_ASSETS_MIRROR ? [env.ALIGNSCOPE_ASSETS_MIRROR] : [])];
-  const worker = startInProcessWorker(assetDirs);
+  const worker = startInProcessWorker(localAssetDirs(assetFolders(env)));
   let executor: TimedExecutor | null = null;
   const rate = { perMinute: null as number | null };
   let runner: BatchRunner | null = null;

@@ -10,29 +10,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cropResize, type CropResizeOptions } from '../core/image/resize';
+import type { CropResizeOptions } from '../core/image/resize';
 import { loadGallery, type GallerySample } from '../core/samples/gallery';
 import { decodeImageBytes, decodeImageSync } from '../node/decodeImage';
+import { assetDirHolding, localAssetDirs, type AssetFolders } from '../node/assetDirs';
 import { fileFetch, fileRange } from '../node/fileFetch';
 import { UsageError } from './args';
 import type { BatchImage, ImageSource } from '../core/batch/runner';
 import { expandImageSpecs, type ImageSpec } from '../core/batch/imageIds';
-import { routedImageSource } from '../core/batch/imageSource';
+import { batchImageOf, routedImageSource } from '../core/batch/imageSource';
 import { LazyShard } from '../core/batch/shardRecords';
-
-export interface AssetFolders {
-  /** The app's public folder (holds samples/ and assets/). */
-  publicDir: string;
-  /** $ALIGNSCOPE_ASSETS_MIRROR, looked in when public/assets lacks a file. */
-  mirror?: string;
-}
 
 /** The local copy of an asset (public/assets, else the mirror), or null. */
 function assetFile(rel: string, folders: AssetFolders): string | null {
-  for (const dir of [path.join(folders.publicDir, 'assets'), folders.mirror]) {
-    if (dir && fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
-  }
-  return null;
+  const dir = assetDirHolding(rel, localAssetDirs(folders));
+  return dir && path.join(dir, rel);
 }
 
 const PICTURE = /\.(png|jpe?g)$/i;
@@ -157,8 +149,8 @@ function withMaps(samples: readonly GallerySample[]): string[] {
 
 function readPicture(file: string, map: string | null, label: number | null, size: number, crop?: CropResizeOptions): BatchImage {
   const image = decodeImageSync(new Uint8Array(fs.readFileSync(file)), 3, path.basename(file));
-  const heatmap = map ? cropResize(decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)), size, crop) : null;
-  return { pixels: cropResize(image, size, crop).data, heatmap, label };
+  const heatmap = map ? decodeImageSync(new Uint8Array(fs.readFileSync(map)), 1, path.basename(map)) : null;
+  return batchImageOf(image, heatmap, label, size, crop);
 }
 
 /**

@@ -36,9 +36,13 @@ export function parseJsonl<T>(text: string): ReadLines<T> {
   return { records, bad };
 }
 
+/** The file's bytes; null when there is no file yet. */
+export function readJsonlBytes(file: string): Buffer | null {
+  return fs.existsSync(file) ? fs.readFileSync(file) : null;
+}
+
 export function readJsonlFile<T>(file: string): ReadLines<T> {
-  if (!fs.existsSync(file)) return { records: [], bad: [] };
-  return parseJsonl<T>(fs.readFileSync(file, 'utf8'));
+  return parseJsonl<T>(readJsonlBytes(file)?.toString('utf8') ?? '');
 }
 
 export class JsonlSink<T> {
@@ -46,13 +50,14 @@ export class JsonlSink<T> {
 
   /**
    * Opens the file for appending; a torn tail left by a killed writer is cut off first, so the
-   * next line starts on a line of its own.
+   * next line starts on a line of its own. `bytes`: the file as the caller has just read it
+   * (readJsonlBytes), so that it is not read again; read here when not given.
    */
-  constructor(readonly file: string) {
-    if (fs.existsSync(file)) {
-      const bytes = fs.readFileSync(file);
-      if (bytes.length && bytes[bytes.length - 1] !== 0x0a) fs.truncateSync(file, bytes.lastIndexOf(0x0a) + 1);
-    }
+  constructor(
+    readonly file: string,
+    bytes: Buffer | null = readJsonlBytes(file),
+  ) {
+    if (bytes?.length && bytes[bytes.length - 1] !== 0x0a) fs.truncateSync(file, bytes.lastIndexOf(0x0a) + 1);
     this.fd = fs.openSync(file, 'a');
   }
 

@@ -9,7 +9,7 @@ import type { BatchPlan, BatchJob } from '../core/batch/plan';
 import { recordId } from '../core/batch/plan';
 import type { ResultSink } from '../core/batch/runner';
 import type { ResultRecord } from '../core/results/types';
-import { JsonlSink, readJsonlFile } from './jsonlSink';
+import { JsonlSink, parseJsonl, readJsonlBytes } from './jsonlSink';
 import { UsageError } from './args';
 
 export interface ResultLine extends ResultRecord {
@@ -54,11 +54,14 @@ export function writePlanFile(out: string, plan: PlanFile): void {
 /**
  * A shard's ResultSink. Resuming, it counts the jobs with a finished result in its file; a failed
  * job (a model URL that did not answer, a record that did not decode) is tried again, since a
- * requeue on a cluster is often what cures it.
+ * requeue on a cluster is often what cures it. The file is read once, when the sink opens; what
+ * it appends afterwards is tracked here.
  */
 export class JsonlResultSink implements ResultSink {
   private readonly sink: JsonlSink<ResultLine>;
   private readonly index = new Map<string, number>();
+  /** The latest finished result of each job. */
+  private readonly done = new Map<string, ResultLine>();
 
   constructor(
     readonly file: string,
@@ -66,31 +69,38 @@ export class JsonlResultSink implements ResultSink {
     jobs: readonly BatchJob[],
   ) {
     jobs.forEach((j, i) => this.index.set(recordId(j), i));
-    const foreign = readJsonlFile<ResultLine>(file).records.find((r) => r.jobListHash !== jobListHash);
+    const bytes = readJsonlBytes(file);
+    const { records } = parseJsonl<ResultLine>(bytes?.toString('utf8') ?? '');
+    const foreign = records.find((r) => r.jobListHash !== jobListHash);
     if (foreign) {
       throw new UsageError(`"${file}" holds results of another command (job list ${foreign.jobListHash}, this one is ${jobListHash}): use another --out.`);
     }
-    this.sink = new JsonlSink<ResultLine>(file);
+    records.forEach((r) => this.remember(r));
+    this.sink = new JsonlSink<ResultLine>(file, bytes);
   }
 
   /** The finished results of this file, latest line per job. */
-  finished(): Map<string, ResultLine> {
-    const out = new Map<string, ResultLine>();
-    for (const r of readJsonlFile<ResultLine>(this.file).records) if (r.status !== 'failed') out.set(r.id, r);
-    return out;
+  finished(): ReadonlyMap<string, ResultLine> {
+    return this.done;
   }
 
   async storedIds(_plan: BatchPlan): Promise<ReadonlySet<string>> {
-    return new Set(this.finished().keys());
+    return new Set(this.done.keys());
   }
 
   async put(record: ResultRecord): Promise<void> {
     const jobIndex = this.index.get(record.id);
     if (jobIndex === undefined) throw new Error(`The result "${record.id}" is not a job of this command.`);
-    this.sink.append({ ...record, jobListHash: this.jobListHash, jobIndex, jobCount: this.index.size });
+    const line = { ...record, jobListHash: this.jobListHash, jobIndex, jobCount: this.index.size };
+    this.sink.append(line);
+    this.remember(line);
   }
 
   close(): void {
     this.sink.close();
+  }
+
+  private remember(line: ResultLine): void {
+    if (line.status !== 'failed') this.done.set(line.id, line);
   }
 }

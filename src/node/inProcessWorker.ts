@@ -4,8 +4,6 @@
  * δ with the human map. Only the dependencies differ: Node's backend start and a fetch that reads
  * files.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAttack } from '../core/attacks/createAttack';
 import { catalogueModel } from '../core/models/catalogue';
@@ -13,6 +11,7 @@ import { WorkerClient, type PortLike } from '../worker/client';
 import { WorkerHost } from '../worker/host';
 import { openClassifier } from '../worker/openClassifier';
 import type { BackendName } from '../worker/protocol';
+import { assetDirHolding } from './assetDirs';
 import { startNodeBackend, type NodeBackend } from './backend';
 import { fileFetch } from './fileFetch';
 
@@ -21,10 +20,10 @@ export interface InProcessWorker {
   close(): void;
 }
 
-/** public/assets first, then the mirror: where a catalogue model's files are read from. */
+/** Where a catalogue model's files are read from: the first of `assetDirs` (localAssetDirs) that has them. */
 function assetBaseFor(modelId: string, assetDirs: readonly string[]): string {
   const rel = catalogueModel(modelId).assetPath;
-  const dir = (rel && assetDirs.find((d) => fs.existsSync(path.join(d, rel)))) ?? assetDirs[0];
+  const dir = (rel && assetDirHolding(rel, assetDirs)) || assetDirs[0];
   return pathToFileURL(dir).href.replace(/\/?$/, '/');
 }
 

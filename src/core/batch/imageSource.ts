@@ -1,4 +1,5 @@
-import type { CropResizeOptions } from '../image/resize';
+import { cropResize, type CropResizeOptions } from '../image/resize';
+import type { FloatImage } from '../image/types';
 import { ImageSpecError, parseImageId } from './imageIds';
 import type { BatchImage, ImageSource } from './runner';
 import type { LazyShard } from './shardRecords';
@@ -28,4 +29,13 @@ export function routedImageSource(routes: ImageRoutes): ImageSource {
       return (await routes.shard(ref.shard)).load(ref.index, size, crop);
     },
   };
+}
+
+/**
+ * A picture and its map (null: none) at the model's size: both through the one crop and resize path
+ * (METHOD §1) with the model's `crop`, so they stay aligned. The map must be ready already (a sample's,
+ * an upload's, or an official map after humanMapForModel): it is not blurred here.
+ */
+export function batchImageOf(image: FloatImage, heatmap: FloatImage | null, label: number | null, size: number, crop?: CropResizeOptions): BatchImage {
+  return { pixels: cropResize(image, size, crop).data, heatmap: heatmap && cropResize(heatmap, size, crop), label };
 }

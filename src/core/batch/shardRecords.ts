@@ -1,9 +1,8 @@
-import { squareFromFloat32 } from '../formats/clickmeShard';
-import { parseExample } from '../formats/example';
+import { decodeClickmeRecord, parseClickmeExample, squareClickmeSample } from '../formats/clickmeShard';
 import { readTfRecordAt, tfRecordSpanAt, TfRecordError, type ReadRange } from '../formats/tfrecord';
 import type { ImageBytesDecoder } from '../image/decode';
-import { cropResize, type CropResizeOptions } from '../image/resize';
-import { humanMapForModel } from '../metrics/clickme';
+import type { CropResizeOptions } from '../image/resize';
+import { batchImageOf } from './imageSource';
 import type { BatchImage } from './runner';
 
 /**
@@ -58,29 +57,8 @@ export class LazyShard {
     }
     this.recordsRead++;
     const bytes = await readTfRecordAt(this.read, offset, { name: this.name });
-    const where = `record ${index} of "${this.name}"`;
-    const features = parseExample(bytes, where);
-    const image = features.get('image');
-    const heatmap = features.get('heatmap');
-    const label = features.get('label');
-    if (image?.kind !== 'bytes' || image.value.length !== 1) throw new TfRecordError(`In ${where} the "image" feature is missing or not one byte string.`);
-    if (label?.kind !== 'int64' || label.value.length !== 1 || label.value[0] < 0) {
-      throw new TfRecordError(`In ${where} the "label" feature is missing or not one non-negative int64.`);
-    }
-    const jpeg = (b: Uint8Array) => b.length > 2 && b[0] === 0xff && b[1] === 0xd8;
-    const decode = (b: Uint8Array, channels: 1 | 3, what: string) =>
-      jpeg(b) ? this.decoder(b, channels, `${this.name} (record ${index}, ${what})`) : Promise.resolve(squareFromFloat32(b, channels, `the ${what} of ${where}`));
-    const rgb = await decode(image.value[0], 3, 'image');
-    const side = Math.min(rgb.width, rgb.height);
-    const square = rgb.width === rgb.height ? rgb : cropResize(rgb, side);
-    const pixels = cropResize(square, size, crop);
-    let map = null;
-    if (heatmap?.kind === 'bytes' && heatmap.value.length === 1 && heatmap.value[0].length > 0) {
-      const raw = await decode(heatmap.value[0], 1, 'heatmap');
-      // The paper's JPEG and 256×256 float maps are raw; its 224×224 float test file holds maps already blurred.
-      const official = jpeg(heatmap.value[0]) || raw.width === 256;
-      map = cropResize(humanMapForModel(raw, side, official ? 'clickme-official' : 'ready'), size, crop);
-    }
-    return { pixels: pixels.data, heatmap: map, label: label.value[0] };
+    const sample = await decodeClickmeRecord(parseClickmeExample(bytes, index, offset, this.name), this.decoder, this.name);
+    const { image, heatmap } = squareClickmeSample(sample);
+    return batchImageOf(image, heatmap, sample.label, size, crop);
   }
 }

@@ -23,15 +23,16 @@ describe.skipIf(!hasAssets)('a ClickMe shard built from the mirror samples', () 
     expect(raws.map((r) => r.label)).toEqual(rows.map((r) => r.label));
 
     const sample = await decodeClickmeRecord(raws[1], decodeImageBytes, 'mirror.tfrecords');
-    expect([sample.image.width, sample.image.height, sample.heatmap.channels]).toEqual([256, 256, 1]);
+    const heatmap = sample.heatmap!;
+    expect([sample.image.width, sample.image.height, heatmap.channels]).toEqual([256, 256, 1]);
     const original = cropResize(loadImageFile(assetPath(`clickme-samples/${rows[1].image}`)), 256);
     let err = 0;
     for (let i = 0; i < original.data.length; i++) err += Math.abs(original.data[i] - sample.image.data[i]);
     expect(err / original.data.length).toBeLessThan(0.02); // JPEG at quality 95
 
     // The official preprocessing (blur at 64×64) keeps the map's ordering largely intact.
-    const preprocessed = humanMapForModel(sample.heatmap, 224, sample.heatmapSource);
-    expect(spearman(preprocessed.data, cropResize(sample.heatmap, 224).data)!).toBeGreaterThan(0.8);
+    const preprocessed = humanMapForModel(heatmap, 224, sample.heatmapSource);
+    expect(spearman(preprocessed.data, cropResize(heatmap, 224).data)!).toBeGreaterThan(0.8);
 
     const again = await readTfRecordAt(new Blob([bytes as BlobPart]), raws[1].offset);
     expect((await readAll(encodeTfRecords([again]))).map((r) => r.label)).toEqual([rows[1].label]);

@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImageBytes } from '../../test/images';
-import { decodeClickmeRecord, readClickmeShard, type ClickmeRecordRaw } from './clickmeShard';
+import { decodeClickmeRecord, readClickmeShard, squareClickmeSample, type ClickmeRecordRaw } from './clickmeShard';
 import { encodeExample, type Feature } from './example';
 import { TfRecordError } from './tfrecord';
 import { encodeTfRecords } from './tfrecordWriter';
@@ -48,10 +48,10 @@ describe('ClickMe shards, JPEG records (harmonizer release)', () => {
   it('decodes the image to RGB and the heatmap to one channel, to be blurred like official maps', async () => {
     const [first] = await readAll(data);
     const sample = await decodeClickmeRecord(first, decodeImageBytes, 'val-0.tfrecords');
-    expect([sample.image.width, sample.image.channels, sample.heatmap.channels]).toEqual([SIDE, 3, 1]);
+    expect([sample.image.width, sample.image.channels, sample.heatmap!.channels]).toEqual([SIDE, 3, 1]);
     expect(sample.heatmapSource).toBe('clickme-official');
     // Ramp column 10 holds 160/255; JPEG at quality 100 keeps it within a few levels.
-    expect(Math.abs(sample.heatmap.data[3 * SIDE + 10] - 160 / 255)).toBeLessThan(4 / 255);
+    expect(Math.abs(sample.heatmap!.data[3 * SIDE + 10] - 160 / 255)).toBeLessThan(4 / 255);
     expect(Math.abs(sample.image.data[(3 * SIDE + 10) * 3 + 1] - 95 / 255)).toBeLessThan(4 / 255);
   });
 });
@@ -66,7 +66,7 @@ describe('ClickMe shards, float32 records (the paper’s clickme_test files)', (
     const sample = await decodeClickmeRecord(raw, decodeImageBytes, 'clickme_test_1000.tfrecords');
     expect(sample.heatmapSource).toBe('ready');
     expect(sample.image.data[47]).toBeCloseTo(235 / 255, 6);
-    expect(sample.heatmap.data[5]).toBeCloseTo(5 / 16, 6);
+    expect(sample.heatmap!.data[5]).toBeCloseTo(5 / 16, 6);
   });
 
   it('marks 256×256 float maps as raw official maps', async () => {
@@ -90,11 +90,37 @@ describe('ClickMe shards, float32 records (the paper’s clickme_test files)', (
   });
 });
 
+describe('ClickMe records without a map', () => {
+  it('reads a record with no heatmap feature, or an empty one, as a labelled picture with a null map', async () => {
+    const raws = await readAll(shard([
+      { image: bytes(rampJpeg(false)), label: int64(5) },
+      { image: bytes(rampJpeg(false)), heatmap: bytes(new Uint8Array(0)), label: int64(6) },
+    ]));
+    expect(raws.map((r) => [r.label, r.encoding, r.heatmap])).toEqual([[5, 'jpeg', null], [6, 'jpeg', null]]);
+    const sample = await decodeClickmeRecord(raws[0], decodeImageBytes, 'nomaps.tfrecords');
+    expect([sample.image.width, sample.image.channels, sample.heatmap]).toEqual([SIDE, 3, null]);
+    expect(squareClickmeSample(sample).heatmap).toBeNull();
+  });
+});
+
+describe('squareClickmeSample', () => {
+  it('keeps the central square of a wide picture and leaves a ready square map as it is', async () => {
+    // 4 wide, 2 high, value = column / 4: the central square is columns 1 and 2.
+    const wide = { width: 4, height: 2, channels: 3 as const, data: Float32Array.from({ length: 24 }, (_, i) => Math.floor(i / 3) % 4 / 4) };
+    const map = { width: 2, height: 2, channels: 1 as const, data: Float32Array.from([0, 0.25, 0.5, 1]) };
+    const square = squareClickmeSample({ index: 0, label: 1, encoding: 'float32', image: wide, heatmap: map, heatmapSource: 'ready' });
+    expect([square.image.width, square.image.height]).toEqual([2, 2]);
+    expect([...square.image.data].filter((_, i) => i % 3 === 0)).toEqual([0.25, 0.5, 0.25, 0.5]);
+    expect([...square.heatmap!.data]).toEqual([0, 0.25, 0.5, 1]);
+  });
+});
+
 describe('ClickMe shards, broken records', () => {
   const cases: [string, Record<string, Feature>, RegExp][] = [
-    ['a missing heatmap', { image: bytes(rampJpeg(false)), label: int64(1) }, /the "heatmap" feature is missing; ClickMe records need "image", "heatmap" and "label"/],
+    ['a missing image', { heatmap: bytes(rampJpeg(true)), label: int64(1) }, /the "image" feature is missing; ClickMe records need "image" and "label"/],
     ['a missing label', { image: bytes(rampJpeg(false)), heatmap: bytes(rampJpeg(true)) }, /the "label" feature is missing/],
     ['a float label', { image: bytes(rampJpeg(false)), heatmap: bytes(rampJpeg(true)), label: { kind: 'float', value: [1] } }, /"label" feature must be one non-negative int64, but it is a float list of 1 value/],
+    ['two heatmaps', { image: bytes(rampJpeg(false)), heatmap: { kind: 'bytes', value: [rampJpeg(true), rampJpeg(true)] }, label: int64(1) }, /"heatmap" feature must hold one byte string, but it is a bytes list of 2 values/],
     ['two images', { image: { kind: 'bytes', value: [rampJpeg(false), rampJpeg(false)] }, heatmap: bytes(rampJpeg(true)), label: int64(1) }, /"image" feature must hold one byte string, but it is a bytes list of 2 values/],
     ['a JPEG image with a raw heatmap', { image: bytes(rampJpeg(false)), heatmap: bytes(f32bytes([0])), label: int64(1) }, /stored differently/],
   ];

@@ -1,6 +1,7 @@
 import type { ImageBytesDecoder } from '../image/decode';
+import { cropResize } from '../image/resize';
 import { createImage, type FloatImage } from '../image/types';
-import type { HumanMapSource } from '../metrics/clickme';
+import { humanMapForModel, type HumanMapSource } from '../metrics/clickme';
 import { parseExample, type Feature, type Features } from './example';
 import { readTfRecords, TfRecordError, type TfRecordReadOptions, type TfRecordSource } from './tfrecord';
 
@@ -17,7 +18,8 @@ export interface ClickmeRecordRaw {
   /** 'jpeg': the harmonizer release (JPEG image and heatmap); 'float32': raw float32 arrays (clickme_test_1000). */
   encoding: 'jpeg' | 'float32';
   image: Uint8Array;
-  heatmap: Uint8Array;
+  /** null for a record without a map (no "heatmap" feature, or an empty one). */
+  heatmap: Uint8Array | null;
 }
 
 export interface ClickmeSample {
@@ -26,8 +28,8 @@ export interface ClickmeSample {
   encoding: 'jpeg' | 'float32';
   /** RGB in [0, 1]. */
   image: FloatImage;
-  /** One channel in [0, 1]. */
-  heatmap: FloatImage;
+  /** One channel in [0, 1]; null for a record without a map. */
+  heatmap: FloatImage | null;
   /**
    * 'clickme-official': a raw 256×256 map that still needs the paper's blur (humanMapForModel);
    * 'ready': already blurred at model resolution (the 224×224 float32 test files).
@@ -35,25 +37,29 @@ export interface ClickmeSample {
   heatmapSource: HumanMapSource;
 }
 
-const REQUIRED = ['image', 'heatmap', 'label'] as const;
+const REQUIRED = ['image', 'label'] as const;
 
-/** Reads the image, heatmap and label features of one serialized ClickMe tf.train.Example. */
+/**
+ * Reads the image, label and (optional) heatmap features of one serialized ClickMe tf.train.Example.
+ * A record without a map is still a labelled picture: it is attacked, its alignment is "no human map".
+ */
 export function parseClickmeExample(bytes: Uint8Array, index: number, offset: number, name: string): ClickmeRecordRaw {
   const where = `record ${index} of "${name}"`;
   const features = parseExample(bytes, where);
   for (const key of REQUIRED) {
     if (!features.has(key)) {
-      throw new TfRecordError(`In ${where} the "${key}" feature is missing; ClickMe records need "image", "heatmap" and "label".`);
+      throw new TfRecordError(`In ${where} the "${key}" feature is missing; ClickMe records need "image" and "label" (and "heatmap" for a map).`);
     }
   }
   const image = singleBytes(features, 'image', where);
-  const heatmap = singleBytes(features, 'heatmap', where);
+  const heatmapBytes = features.has('heatmap') ? singleBytes(features, 'heatmap', where) : null;
+  const heatmap = heatmapBytes?.length ? heatmapBytes : null;
   const label = features.get('label')!;
   if (label.kind !== 'int64' || label.value.length !== 1 || label.value[0] < 0) {
     throw new TfRecordError(`In ${where} the "label" feature must be one non-negative int64, but it is ${describe(label)}.`);
   }
   const encoding = isJpeg(image) ? 'jpeg' : 'float32';
-  if (isJpeg(heatmap) !== (encoding === 'jpeg')) {
+  if (heatmap && isJpeg(heatmap) !== (encoding === 'jpeg')) {
     throw new TfRecordError(`In ${where} the image and the heatmap are stored differently (one JPEG, one raw); AlignScope reads either both JPEG or both float32.`);
   }
   return { index, offset, label: label.value[0], encoding, image, heatmap };
@@ -65,15 +71,26 @@ export async function decodeClickmeRecord(raw: ClickmeRecordRaw, decoder: ImageB
   const base = { index: raw.index, label: raw.label, encoding: raw.encoding };
   if (raw.encoding === 'jpeg') {
     const image = await decoder(raw.image, 3, `${name} (record ${raw.index}, image)`);
-    const heatmap = await decoder(raw.heatmap, 1, `${name} (record ${raw.index}, heatmap)`);
-    checkSameSize(image, heatmap, where);
+    const heatmap = raw.heatmap && (await decoder(raw.heatmap, 1, `${name} (record ${raw.index}, heatmap)`));
+    if (heatmap) checkSameSize(image, heatmap, where);
     return { ...base, image, heatmap, heatmapSource: 'clickme-official' };
   }
   const image = squareFromFloat32(raw.image, 3, `the image of ${where}`);
-  const heatmap = squareFromFloat32(raw.heatmap, 1, `the heatmap of ${where}`);
-  checkSameSize(image, heatmap, where);
+  const heatmap = raw.heatmap && squareFromFloat32(raw.heatmap, 1, `the heatmap of ${where}`);
+  if (heatmap) checkSameSize(image, heatmap, where);
   // The paper's 256×256 float files hold raw maps; its 224×224 test file holds maps already blurred.
   return { ...base, image, heatmap, heatmapSource: image.width === 256 ? 'clickme-official' : 'ready' };
+}
+
+/**
+ * A decoded record as the app measures on it: the picture's central square (official records are
+ * 256×256 already) and its map made ready at that side (official maps blurred as in the paper,
+ * METHOD.md), both still to go through the model's crop and resize.
+ */
+export function squareClickmeSample(sample: ClickmeSample): { image: FloatImage; heatmap: FloatImage | null } {
+  const side = Math.min(sample.image.width, sample.image.height);
+  const image = sample.image.width === sample.image.height ? sample.image : cropResize(sample.image, side);
+  return { image, heatmap: sample.heatmap && humanMapForModel(sample.heatmap, side, sample.heatmapSource) };
 }
 
 export interface ClickmeShardOptions extends TfRecordReadOptions {
@@ -104,7 +121,7 @@ function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length > 2 && bytes[0] === 0xff && bytes[1] === 0xd8;
 }
 
-export function squareFromFloat32(bytes: Uint8Array, channels: 1 | 3, what: string): FloatImage {
+function squareFromFloat32(bytes: Uint8Array, channels: 1 | 3, what: string): FloatImage {
   const count = bytes.length / 4;
   const side = Math.round(Math.sqrt(count / channels));
   if (!Number.isInteger(count) || side * side * channels !== count) {

@@ -45,7 +45,7 @@ describe('indexClickmeShard', () => {
     expect(index.truncated).toBe(false);
     const sample = await index.open(2);
     expect(sample.label).toBe(30);
-    expect(sample.heatmap.data[0] * 255).toBeCloseTo(60, 0);
+    expect(sample.heatmap!.data[0] * 255).toBeCloseTo(60, 0);
   });
 
   it('stops listing at the limit and says so', async () => {

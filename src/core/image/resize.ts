@@ -1,5 +1,6 @@
 import { createImage, ImageShapeError, type FloatImage } from './types';
 import { resample, type Interpolation } from './resample';
+import { roundHalfEven } from '../numbers/roundHalfEven';
 
 interface AxisTaps {
   lower: Int32Array;
@@ -62,12 +63,6 @@ export function resizeBilinear(img: FloatImage, outHeight: number, outWidth: num
     }
   }
   return createImage(outWidth, outHeight, ch, out);
-}
-
-/** Python's round(), which torchvision's CenterCrop uses: halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**

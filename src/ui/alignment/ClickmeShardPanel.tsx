@@ -1,9 +1,8 @@
 import { useId, useMemo, useRef, useState } from 'react';
 import { decodeImageBytesInBrowser } from '../../core/image/decode';
-import { cropResize } from '../../core/image/resize';
 import { toRgba } from '../../core/image/types';
 import { indexClickmeShard, type ClickmeShardIndex } from '../../core/formats/clickmeShardIndex';
-import { humanMapForModel } from '../../core/metrics/clickme';
+import { squareClickmeSample } from '../../core/formats/clickmeShard';
 import { canvasToPng, rgbaCanvas } from '../export/download';
 import { labelOf, useLabels } from '../predictions/labels';
 import { useController } from '../state/sessionContext';
@@ -56,10 +55,8 @@ export function ClickmeShardPanel() {
     setBusy(`Opening record ${index}…`);
     try {
       const sample = await shard.open(index);
-      // Official records are 256×256; a record of other proportions keeps its central square, as its map does.
-      const side = Math.min(sample.image.width, sample.image.height);
-      const image = sample.image.width === sample.image.height ? sample.image : cropResize(sample.image, side);
-      const heatmap = humanMapForModel(sample.heatmap, side, sample.heatmapSource);
+      const { image, heatmap } = squareClickmeSample(sample);
+      const side = image.width;
       const displayUrl = URL.createObjectURL(await canvasToPng(rgbaCanvas(toRgba(image), side, side)));
       await session.openImage({
         id: `clickme:${shard.name}#${index}`,
@@ -67,8 +64,7 @@ export function ClickmeShardPanel() {
         kind: 'clickme',
         displayUrl,
         image,
-        heatmap,
-        heatmapOrigin: 'clickme',
+        ...(heatmap ? { heatmap, heatmapOrigin: 'clickme' as const } : {}),
         label: sample.label,
       });
       setOpened(index);

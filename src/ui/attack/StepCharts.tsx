@@ -30,7 +30,7 @@ export function StepCharts() {
     const cursorStep = steps.length ? shownIndex(state) : null;
     const hasEps = state.config ? ATTACK_SPECS[state.config.attack].hasEps : false;
     // The ensemble's phases (FMN, DDN, FMN from the best) as labelled bands behind every chart.
-    const common = { steps: planned, markers, cursorStep, bands: phaseBands(steps) };
+    const common = { steps: planned, markers, cursorStep, bands: phaseBands(steps, state.config) };
     if (l2.current) {
       const series: StepSeries[] = [
         { id: 'l2', label: '‖δ‖₂', color: chartTheme.l2, values: steps.map((s) => s.l2), points: true },

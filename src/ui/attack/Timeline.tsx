@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { runStore, useRun } from '../state/runStore';
-import { PHASE_LABELS } from './phaseBands';
+import { phaseLabel } from './phaseBands';
 
 /**
  * Play, pause, step and scrub through the recorded steps, at a chosen speed. Replays a finished
@@ -69,7 +69,8 @@ export function Timeline() {
   const stepNumber = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.step ?? 0);
   const total = useRun((s) => s.steps[0]?.totalSteps ?? 0);
   const phase = useRun((s) => s.steps[s.shownStep ?? s.steps.length - 1]?.phase);
-  const phaseText = phase ? ` · phase ${phase.index + 1}/${phase.count}: ${PHASE_LABELS[phase.id]}` : '';
+  const config = useRun((s) => s.config);
+  const phaseText = phase ? ` · phase ${phase.index + 1}/${phase.count}: ${phaseLabel(phase.id, config)}` : '';
   const following = shown === null;
   const group = useRef<HTMLDivElement>(null);
   // A run opened from a run JSON has δ for its best step only.

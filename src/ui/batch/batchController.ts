@@ -185,7 +185,7 @@ export class BatchController {
     try {
       const records = parsePerImageCsv(text, fileName);
       await this.init();
-      for (const r of records) await this.store!.putResult(r);
+      await this.store!.putResults(records);
       await this.refresh();
       s.setError(null);
     } catch (e) {

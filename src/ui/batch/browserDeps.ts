@@ -1,5 +1,6 @@
 /** The batch controller as the browser builds it: a worker of its own, samples over fetch, IndexedDB. */
-import { cropResize, type CropResizeOptions } from '../../core/image/resize';
+import type { CropResizeOptions } from '../../core/image/resize';
+import { batchImageOf } from '../../core/batch/imageSource';
 import { decodeImageFile } from '../../core/image/decode';
 import { loadSamples } from '../gallery/samples';
 import { sessionStore } from '../state/sessionStore';
@@ -32,10 +33,8 @@ export async function loadSample(imageId: string, size: number, crop?: CropResiz
   if (sample.label === undefined) throw new SampleLoadError(`The sample "${imageId}" has no ImageNet label, which a batch needs.`);
   const image = await decodeImageFile(await fetchBlob(sample.imageUrl, `the image of "${imageId}"`), 3, sample.imageUrl);
   // ClickMe sample maps are already normalised and blurred: they only need the image's crop and resize.
-  const heatmap = sample.heatmapUrl
-    ? cropResize(await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl), size, crop)
-    : null;
-  return { pixels: cropResize(image, size, crop).data, heatmap, label: sample.label };
+  const heatmap = sample.heatmapUrl ? await decodeImageFile(await fetchBlob(sample.heatmapUrl, `the map of "${imageId}"`), 1, sample.heatmapUrl) : null;
+  return batchImageOf(image, heatmap, sample.label, size, crop);
 }
 
 /** An upload kept in this browser, with the map given for it (already smooth: crop and resize only). */
@@ -44,7 +43,7 @@ export async function loadUpload(name: string, size: number, crop?: CropResizeOp
   const stored = await (await openUploadStore()).load(id);
   if (!stored) throw new SampleLoadError(`The uploaded picture "${name}" is not stored in this browser; upload it again.`);
   const image = await decodeImageFile(new Blob([stored.bytes], { type: stored.type }), 3, name);
-  return { pixels: cropResize(image, size, crop).data, heatmap: stored.heatmap ? cropResize(stored.heatmap, size, crop) : null, label: null };
+  return batchImageOf(image, stored.heatmap ?? null, null, size, crop);
 }
 
 function shardNamesOf(images: readonly string[]): string[] {

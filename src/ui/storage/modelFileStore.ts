@@ -34,8 +34,8 @@ export async function openModelFileStore(factory: IDBFactory | null = globalThis
   const outcome = factory
     ? await openDatabase(factory, name, 1, (db) => db.createObjectStore(STORE, { keyPath: 'id' }), 3000, 'models database')
     : { problem: 'This browser gives AlignScope no IndexedDB.' };
-  let db = 'db' in outcome ? outcome.db : null;
-  let problem = 'problem' in outcome ? outcome.problem : null;
+  const db = 'db' in outcome ? outcome.db : null;
+  const problem = 'problem' in outcome ? outcome.problem : null;
 
   const stored = async (): Promise<UserModel[]> => {
     if (!db) return [];
@@ -54,10 +54,9 @@ export async function openModelFileStore(factory: IDBFactory | null = globalThis
         await done;
         return null;
       } catch (e) {
+        // Only this model is not stored: the database still serves the models stored before, and a later save tries again.
         const why = (e as DOMException).name === 'QuotaExceededError' ? 'the browser has no room left' : (e as Error).message;
-        db = null;
-        problem = `The model could not be stored (${why}).`;
-        return `${problem} It is kept for this session only; a resumed batch asks for its files again.`;
+        return `The model could not be stored (${why}). It is kept for this session only; a resumed batch asks for its files again.`;
       }
     },
     async list() {

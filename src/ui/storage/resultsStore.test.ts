@@ -1,4 +1,4 @@
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBDatabase, IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { remainingJobs, recordId, type BatchPlan } from '../../core/batch/plan';
 import type { ResultRecord } from '../../core/results/types';
@@ -79,6 +79,37 @@ describe('results store on IndexedDB', () => {
     const all = await a.listResults();
     expect(all).toHaveLength(9);
     expect(all.every((r) => r.l2 === 0.2 && r.protocol === 'interactive')).toBe(true);
+  });
+});
+
+describe('results store, many results at once (an imported CSV)', () => {
+  const many = Array.from({ length: 50 }, (_, i) => rec(`m${i % 5}`, `i${i}`));
+
+  it('stores them in one transaction, kept across a reload', async () => {
+    const factory = new IDBFactory();
+    const tab = await open(factory);
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    await tab.putResults(many);
+    expect(transactions.mock.calls.filter(([, mode]) => mode === 'readwrite')).toHaveLength(1);
+    const reloaded = await open(factory);
+    expect((await reloaded.listResults()).map((r) => r.id).sort()).toEqual(many.map((r) => r.id).sort());
+  });
+
+  it('stores none of them when one put fails, and keeps them all in memory', async () => {
+    const factory = new IDBFactory();
+    const tab = await open(factory);
+    const put = IDBObjectStore.prototype.put;
+    let calls = 0;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (++calls === 30) throw new DOMException('Quota exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    });
+    await tab.putResults(many);
+    expect(tab.kind).toBe('memory');
+    expect(await tab.listResults()).toHaveLength(50);
+    vi.restoreAllMocks();
+    const reloaded = await open(factory);
+    expect(await reloaded.listResults()).toEqual([]);
   });
 });
 

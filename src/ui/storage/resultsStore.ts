@@ -16,6 +16,8 @@ export interface ResultsStore {
   /** A full sentence saying why results are not persisted, or null while IndexedDB works. */
   readonly problem: string | null;
   putResult(r: ResultRecord): Promise<void>;
+  /** Many results in one transaction (an imported CSV): all stored, or, when the write fails, all kept in memory. */
+  putResults(records: readonly ResultRecord[]): Promise<void>;
   listResults(): Promise<ResultRecord[]>;
   /** Deletes the given result ids, or every result when none are given. Returns how many went. */
   deleteResults(ids?: readonly string[]): Promise<number>;
@@ -93,11 +95,15 @@ class Store implements ResultsStore {
   }
 
   async putResult(r: ResultRecord): Promise<void> {
-    await this.write(RESULTS, r, this.memResults);
+    await this.write(RESULTS, [r], this.memResults);
+  }
+
+  async putResults(records: readonly ResultRecord[]): Promise<void> {
+    if (records.length) await this.write(RESULTS, records, this.memResults);
   }
 
   async putBatch(plan: BatchPlan): Promise<void> {
-    await this.write(BATCHES, plan, this.memBatches);
+    await this.write(BATCHES, [plan], this.memBatches);
   }
 
   async listResults(): Promise<ResultRecord[]> {
@@ -138,11 +144,19 @@ class Store implements ResultsStore {
     this.listeners.clear();
   }
 
-  private async write<T extends { id: string }>(store: string, value: T, mem: Map<string, T>): Promise<void> {
+  /** One transaction for `values`: it commits them all or none, so on a failure they all go to memory. */
+  private async write<T extends { id: string }>(store: string, values: readonly T[], mem: Map<string, T>): Promise<void> {
     if (this.db && this.persist) {
       try {
         const tx = this.db.transaction(store, 'readwrite');
-        tx.objectStore(store).put(value);
+        const os = tx.objectStore(store);
+        try {
+          for (const v of values) os.put(v);
+        } catch (e) {
+          // A put that throws (quota, a value that cannot be cloned) must not let the others commit.
+          tx.abort();
+          throw e;
+        }
         await committed(tx);
         this.announce();
         return;
@@ -155,7 +169,7 @@ class Store implements ResultsStore {
         );
       }
     }
-    mem.set(value.id, value);
+    for (const v of values) mem.set(v.id, v);
     this.announce();
   }
 

@@ -1,5 +1,6 @@
 import { castKind, forEachIndex, hostValue, need, product, strides, zip, type Host, type HostOp } from './hostTensor';
 import { attrInt, attrInts, normaliseAxis, type OpContext } from './values';
+import { roundHalfEven } from '../../numbers/roundHalfEven';
 
 /** Element-wise host ops: integer results stay exact, float results are rounded to float32. */
 const elementwise =
@@ -29,12 +30,6 @@ const mod: HostOp = (c, [a, b]) => {
   const { data, dims } = zip(c, [x, y], fmod ? (p, q) => p % q : (p, q) => p - q * Math.floor(p / q));
   return hostValue(data, dims, float);
 };
-
-/** Round half to even, as ONNX Round does. */
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const cast: HostOp = (c, [x]) => {
   const v = need(c, x, 'data');
