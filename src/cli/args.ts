@@ -62,6 +62,8 @@ export interface BatchArgs {
   steps: number;
   out: string;
   backend: Backend;
+  /** `--threads n`: wasm threads, the calling one included; null: the app's pool size for the cores this process may use. */
+  threads: number | null;
   /** `--shard i/n`; null when not given (the environment may still name one). */
   shard: ShardArg | null;
   /** `--shards n`, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX. */
@@ -95,6 +97,8 @@ export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --
   --steps <n>         attack steps (default: the protocol's)
   --out <dir>         where results-<i>-of-<n>.jsonl and the logs are written
   --backend <name>    wasm (default) or cpu
+  --threads <n>       wasm threads (default: half the cores this process may use, at least 2 where
+                      there are 2, as in the app; 1 runs the single-threaded build)
   --shard <i>/<n>     run shard i (0-based) of n; default SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,
                       or JOB_COMPLETION_INDEX with --shards <n>, else everything
   --shards <n>        the shard count for a Kubernetes Indexed Job, or for one Slurm task
@@ -136,6 +140,7 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
   let steps: number | null = null;
   let out: string | null = null;
   let backend: Backend = 'wasm';
+  let threads: number | null = null;
   let shard: ShardArg | null = null;
   let shards: number | null = null;
   let progress: BatchArgs['progress'] = null;
@@ -191,6 +196,9 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
         backend = v;
         break;
       }
+      case '--threads':
+        threads = positiveInt('--threads', value());
+        break;
       case '--shard':
         shard = parseShard(value());
         break;
@@ -216,7 +224,7 @@ export function parseArgs(argv: readonly string[]): BatchArgs {
   }
   return {
     models, images, protocol, attack: attack ?? PROTOCOLS[protocol].attack, steps: steps ?? PROTOCOLS[protocol].steps,
-    out, backend, shard, shards, progress,
+    out, backend, threads, shard, shards, progress,
   };
 }
 

@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       `(${plan.models.length} models × ${plan.images.length} images, ${plan.protocol}, ${plan.steps} steps, ${args.backend}), job list ${p.hash}`,
   );
 
-  const worker = startInProcessWorker(localAssetDirs(assetFolders(env)));
+  const worker = startInProcessWorker(localAssetDirs(assetFolders(env)), { threads: args.threads ?? undefined });
   let executor: TimedExecutor | null = null;
   const rate = { perMinute: null as number | null };
   let runner: BatchRunner | null = null;
@@ -98,6 +98,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   process.once('SIGINT', stop);
   try {
     const status = await worker.client.init(args.backend);
+    progress.log(`backend: ${status.adapter}`);
     executor = new TimedExecutor(new WorkerJobExecutor(worker.client, status.backend, async (id) => p.sources.get(id)!));
     runner = new BatchRunner(executor, p.images.source, sink);
     await runner.run(plan, {

@@ -12,7 +12,7 @@ import { WorkerHost } from '../worker/host';
 import { openClassifier } from '../worker/openClassifier';
 import type { BackendName } from '../worker/protocol';
 import { assetDirHolding } from './assetDirs';
-import { startNodeBackend, type NodeBackend } from './backend';
+import { startNodeBackend, type NodeBackend, type NodeBackendOptions } from './backend';
 import { fileFetch } from './fileFetch';
 
 export interface InProcessWorker {
@@ -27,13 +27,13 @@ function assetBaseFor(modelId: string, assetDirs: readonly string[]): string {
   return pathToFileURL(dir).href.replace(/\/?$/, '/');
 }
 
-export function startInProcessWorker(assetDirs: readonly string[]): InProcessWorker {
+export function startInProcessWorker(assetDirs: readonly string[], backendOptions: NodeBackendOptions = {}): InProcessWorker {
   const channel = new MessageChannel();
   new WorkerHost(channel.port2 as unknown as PortLike, {
     initBackend: async (wanted?: BackendName) => {
       if (wanted !== 'wasm' && wanted !== 'cpu') throw new Error(`The ${wanted ?? 'default'} backend is not available in Node; use wasm or cpu.`);
-      await startNodeBackend(wanted as NodeBackend);
-      return { backend: wanted, adapter: '', fellBack: false, reasons: [] };
+      const running = await startNodeBackend(wanted as NodeBackend, backendOptions);
+      return { backend: wanted, adapter: running, fellBack: false, reasons: [] };
     },
     loadClassifier: (source, onProgress) =>
       openClassifier(source, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeWasmThreads, isCrossOriginIsolated, wasmPoolSize } from './wasmSetup';
+import { describeWasmThreads, isCrossOriginIsolated } from './wasmSetup';
+import { wasmPoolSize } from './wasmPoolSize';
 import { initBackend, type BackendDriver } from './initBackend';
 
 describe('wasm threads', () => {

@@ -3,6 +3,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { wasmPoolSize } from './wasmPoolSize';
 
 /** True where SharedArrayBuffer may be shared with workers (the page sends COOP/COEP, or a service worker adds them). */
 export function isCrossOriginIsolated(scope: { crossOriginIsolated?: boolean } = globalThis as { crossOriginIsolated?: boolean }): boolean {
@@ -29,16 +30,6 @@ export function configureWasmBackend(options: { threads?: boolean } = {}): void 
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
   });
-}
-
-/**
- * Threads for the XNNPACK pool (the calling thread counts as one): tfjs's choice of half the logical
- * cores (one per physical core on hyper-threaded CPUs), but at least two where there are two cores, so
- * a 2-core machine runs threads at all; Emscripten's pool holds 8 workers.
- */
-export function wasmPoolSize(logicalCoreCount: number): number {
-  if (logicalCoreCount < 2) return 1;
-  return Math.min(8, Math.max(2, Math.floor(logicalCoreCount / 2)));
 }
 
 /**
