@@ -119,7 +119,7 @@ export class WorkerClient {
     humanMap?: Float32Array,
   ): AttackHandle {
     const runId = this.nextId;
-    const response = this.request({ type: 'attackStart', config, humanMap }, (r) => {
+    const response = this.request({ type: 'attackStart', config, humanMap, stepReports: onStep !== undefined }, (r) => {
       if (r.type === 'step') onStep?.(r.report, r.alignment);
     }).then((r) => expectType(r, 'result'));
     const resultAlignment = response.then((r) => r.alignment);

@@ -134,6 +134,25 @@ describe('WorkerHost over a MessageChannel', () => {
     expect(await outcome).toMatchObject({ code: 'cancelled' });
   });
 
+  it('also lets pause in between steps where there is no setImmediate (browsers)', async () => {
+    vi.stubGlobal('setImmediate', undefined);
+    try {
+      const { client } = await connectReady();
+      let count = 0;
+      const run = client.startAttack(config(1000), () => count++);
+      const outcome = run.result.catch((e) => e);
+      await vi.waitFor(() => expect(count).toBeGreaterThan(2));
+      await client.pause(run.runId);
+      const paused = count;
+      await new Promise((r) => setTimeout(r, 60));
+      expect(count - paused).toBeLessThanOrEqual(1);
+      await client.cancel(run.runId);
+      expect(await outcome).toMatchObject({ code: 'cancelled' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('a new image during a run cancels it without disposing its input under it', async () => {
     const { client } = await connectReady();
     const run = client.startAttack(config(1000));
@@ -284,6 +303,18 @@ describe('alignment in the worker', () => {
     const best = await run.resultAlignment;
     expect(best!.mean).toBeCloseTo(1, 12);
     expect(best!.max).toBeCloseTo(1, 12);
+  });
+
+  it('without step reports posts only each step\'s progress, and still aligns the best δ', async () => {
+    const client = await ready(() => [rising(), falling(), preview(), delta([0, 0, 0, 0])], rising);
+    const interim: unknown[] = [];
+    const response = await client.request({ type: 'attackStart', config: config(4), humanMap: humanMap(), stepReports: false }, (r) =>
+      interim.push(r.type === 'progress' ? r.fraction : r.type),
+    );
+    expect(interim).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(response.type).toBe('result');
+    const { alignment } = response as Extract<typeof response, { type: 'result' }>;
+    expect(alignment!.mean).toBeCloseTo(1, 12);
   });
 
   it('sends nulls without a human map, and no best alignment without a best δ', async () => {

@@ -68,6 +68,11 @@ export interface AttackStartRequest {
   config: AttackConfig;
   /** Human importance map [size, size] in [0,1] that each step is aligned with; omitted = none. Transferred. */
   humanMap?: Float32Array;
+  /**
+   * false: each step posts only its progress, not its report and alignment (aligning a 224² δ
+   * costs about as much as a small model's step); a batch needs only the result. Default true.
+   */
+  stepReports?: boolean;
 }
 /** Pause, resume and cancel name the run by the requestId of its attackStart. */
 export interface AttackControlRequest {
