@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// npm run bench:runner: FMN steps per second of the command-line runner (npm run batch: Node 20,
-// WASM) and of the browser (npm run bench: headless Chromium, WASM) on the same model, measured AT THE
-// SAME TIME. On a shared machine the load moves a figure by 2-3x within seconds, so one after the
-// other they compare load, not code. Here the runner works through its jobs while the browser bench
-// runs again and again beside it; each runs in its own session, so Linux's autogroup scheduler gives
-// the two the same share of the CPU. Both figures are steps over the time of the attack (the runner's
-// also hands the image over, predicts it, evaluates step 0 and aligns the best delta).
+// npm run bench:runner: FMN steps per second of the command-line runner (npm run batch: Node 20, WASM
+// with the same thread pool as the app) and of the browser (npm run bench: headless Chromium, WASM) on
+// the same model. Both use every core, so they run one after the other, alternating for several
+// rounds: on a shared machine the load moves a figure within seconds, and alternating spreads that over
+// both. The runner's figure is steps over the time of whole jobs (the image handed over, the clean
+// prediction, step 0, every step and the best delta's alignment), the browser's over its steps alone,
+// so the comparison leans against the runner.
 // Environment:
 //   RUNNER_BENCH_MODEL   catalogue id, default mobilenet_v1_0.25_224
 //   RUNNER_BENCH_STEPS   FMN steps per runner job and per browser timing, default 40
 //   RUNNER_BENCH_IMAGES  runner images, default samples (10 jobs)
+//   RUNNER_BENCH_ROUNDS  runner-then-browser rounds, default 3
 //   BENCH_DIST, BENCH_SKIP_BUILD=1 as for npm run bench (built once here unless skipped)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,11 +22,12 @@ const model = env.RUNNER_BENCH_MODEL ?? 'mobilenet_v1_0.25_224';
 const steps = Number(env.RUNNER_BENCH_STEPS ?? 40);
 const images = env.RUNNER_BENCH_IMAGES ?? 'samples';
 const dist = env.BENCH_DIST ?? 'bench-results/dist';
+const rounds = Number(env.RUNNER_BENCH_ROUNDS ?? 3);
 
 function browser(skipBuild) {
   const before = new Set(fs.existsSync('bench-results') ? fs.readdirSync('bench-results') : []);
   const r = spawnSync('node', ['scripts/bench.mjs'], {
-    env: { ...env, BENCH_BACKENDS: 'wasm', BENCH_MODELS: model, BENCH_STEPS: String(steps), BENCH_DIST: dist, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) },
+    env: { BENCH_REPS: '3', ...env, BENCH_TORCH: '0', BENCH_BACKENDS: 'wasm', BENCH_MODELS: model, BENCH_STEPS: String(steps), BENCH_DIST: dist, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`npm run bench failed:\n${r.stdout}\n${r.stderr}`);
@@ -39,38 +41,30 @@ if (env.BENCH_SKIP_BUILD !== '1') {
   if (b.status !== 0) process.exit(1);
 }
 
-const out = fs.mkdtempSync(path.join(os.tmpdir(), 'alignscope-runner-bench-'));
-let stderr = '';
-// detached: a session of its own, hence an autogroup of its own, like the browser's.
-const runner = spawn('node_modules/.bin/tsx', ['src/cli/batch.ts', '--models', model, '--images', images, '--steps', String(steps), '--out', out, '--progress', 'lines'], {
-  env,
-  detached: true,
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-runner.stderr.on('data', (d) => (stderr += d));
-const finished = new Promise((resolve) => runner.on('exit', (code) => resolve(code)));
-let done = false;
-finished.then(() => (done = true));
+/** One full runner run over the images: its steps/s over all jobs and its fastest job. */
+function runner() {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'alignscope-runner-bench-'));
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/batch.ts', '--models', model, '--images', images, '--steps', String(steps), '--out', out, '--progress', 'lines'], {
+    env,
+    encoding: 'utf8',
+  });
+  fs.rmSync(out, { recursive: true, force: true });
+  const m = /([\d.]+) jobs\/min, ([\d.]+) fmn steps\/s \(attack execution only; fastest job ([\d.]+)\)/.exec(r.stderr);
+  const threads = /backend: (.*)/.exec(r.stderr)?.[1] ?? '?';
+  if (r.status !== 0 || !m) throw new Error(`npm run batch failed (${r.status}):\n${r.stderr}`);
+  return { stepsPerS: Number(m[2]), fastest: Number(m[3]), jobsPerMin: Number(m[1]), threads };
+}
 
-const figures = [];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = os.loadavg()[0];
-while (!done) {
-  figures.push(browser(true));
-  // Let the runner's exit be noticed between two browser runs.
-  await new Promise((r) => setTimeout(r, 100));
-}
-const code = await finished;
-fs.rmSync(out, { recursive: true, force: true });
-const m = /([\d.]+) jobs\/min, ([\d.]+) fmn steps\/s \(attack execution only; fastest job ([\d.]+)\)/.exec(stderr);
-if (code !== 0 || !m) {
-  console.error(`npm run batch failed (${code}):\n${stderr}`);
-  process.exit(1);
-}
-const mean = figures.reduce((s, v) => s + v, 0) / figures.length;
-console.log(`\n${model}, WASM, ${steps} FMN steps; machine load ${load.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.`);
-console.log('\n| what | FMN steps/s |');
-console.log('|---|---|');
-console.log(`| browser (npm run bench), ${figures.length} runs while the runner ran: each | ${figures.map((f) => f.toFixed(2)).join(', ')} |`);
-console.log(`| browser, mean | ${mean.toFixed(2)} |`);
-console.log(`| runner (npm run batch, ${images} × ${steps} steps), all jobs | ${Number(m[2]).toFixed(2)} (fastest job ${Number(m[3]).toFixed(2)}; ${m[1]} jobs/min) |`);
-console.log(`| runner ÷ browser mean | ${(Number(m[2]) / mean).toFixed(2)} |`);
+const pairs = [];
+for (let i = 0; i < rounds; i++) pairs.push({ runner: runner(), browser: browser(true) });
+const r = median(pairs.map((p) => p.runner.stepsPerS));
+const b = median(pairs.map((p) => p.browser));
+console.log(`\n${model}, ${steps} FMN steps, ${rounds} rounds (runner: ${pairs[0].runner.threads}); machine load ${load.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.`);
+console.log('\n| round | runner, all jobs (fastest job) | browser (npm run bench, wasm) | runner ÷ browser |');
+console.log('|---|---|---|---|');
+pairs.forEach((p, i) =>
+  console.log(`| ${i + 1} | ${p.runner.stepsPerS.toFixed(2)} (${p.runner.fastest.toFixed(2)}) | ${p.browser.toFixed(2)} | ${(p.runner.stepsPerS / p.browser).toFixed(2)} |`),
+);
+console.log(`| median | ${r.toFixed(2)} | ${b.toFixed(2)} | ${(r / b).toFixed(2)} |`);
