@@ -8,7 +8,8 @@
 // so the comparison leans against the runner.
 // Environment:
 //   RUNNER_BENCH_MODEL   catalogue id, default mobilenet_v1_0.25_224
-//   RUNNER_BENCH_STEPS   FMN steps per runner job and per browser timing, default 40
+//   RUNNER_BENCH_STEPS   FMN steps per runner job and per browser timing, default 100 (the interactive
+//                        protocol's FMN budget; with fewer the runner's JIT warm-up weighs in)
 //   RUNNER_BENCH_IMAGES  runner images, default samples (10 jobs)
 //   RUNNER_BENCH_ROUNDS  runner-then-browser rounds, default 3
 //   BENCH_DIST, BENCH_SKIP_BUILD=1 as for npm run bench (built once here unless skipped)
@@ -19,7 +20,7 @@ import path from 'node:path';
 
 const env = process.env;
 const model = env.RUNNER_BENCH_MODEL ?? 'mobilenet_v1_0.25_224';
-const steps = Number(env.RUNNER_BENCH_STEPS ?? 40);
+const steps = Number(env.RUNNER_BENCH_STEPS ?? 100);
 const images = env.RUNNER_BENCH_IMAGES ?? 'samples';
 const dist = env.BENCH_DIST ?? 'bench-results/dist';
 const rounds = Number(env.RUNNER_BENCH_ROUNDS ?? 3);

@@ -66,6 +66,18 @@ describe('wrapClassifier', () => {
     expect(b).toBeCloseTo(1000 / 0.225, 2);
   });
 
+  it('normalises per channel alike for one image and for a batch: (x − mean) / std', async () => {
+    const c = wrapClassifier(toyRaw(1000), toyInfo(0, 'ImageNet mean/std'));
+    const [mean, std] = [[0.485, 0.456, 0.406], [0.229, 0.224, 0.225]];
+    // Logit 0 is Σ of the normalised input: 4 pixels per channel.
+    const want = (v: number) => mean.reduce((acc, m, k) => acc + (4 * (v - m)) / std[k], 0);
+    const one = (await c.logits(filled(0.3)).data())[0];
+    const batch = await c.logits(tf.concat([filled(0.3), filled(0.9)]) as tf.Tensor4D).data();
+    expect(one).toBeCloseTo(want(0.3), 4);
+    expect(batch[0]).toBeCloseTo(want(0.3), 4);
+    expect(batch[1000]).toBeCloseTo(want(0.9), 4);
+  });
+
   it('gives probabilities that sum to 1, leaks no tensors, and disposes the raw model', async () => {
     const raw = toyRaw(1001);
     const x = filled(0.2);
