@@ -34,6 +34,9 @@ const cases: Case[] = [
   { kind: 'conv', input: [9, 7, 2], kernel: [3, 3], strides: [2, 2], pad: 'same', activation: 'relu' },
   { kind: 'conv', input: [9, 9, 2], kernel: [3, 3], strides: [2, 2], pad: 'valid', activation: 'linear' },
   { kind: 'conv', input: [11, 10, 2], kernel: [5, 3], strides: [3, 2], pad: 'same', activation: 'relu6' },
+  // Equal strides take the sub-pixel form: 3×3 cells here, two taps a side, padding on both sides.
+  { kind: 'conv', input: [13, 11, 2], kernel: [5, 4], strides: [3, 3], pad: 'same', activation: 'relu' },
+  { kind: 'conv', input: [12, 12, 3], kernel: [4, 4], strides: [2, 2], pad: 'valid', activation: 'linear' },
   // A strided 1×1 conv reads only every other row: the spread dy is one row too long and is cut.
   { kind: 'conv', input: [7, 7, 4], kernel: [1, 1], strides: [2, 2], pad: 'valid', activation: 'linear' },
   { kind: 'conv', input: [6, 6, 4], kernel: [1, 1], strides: [1, 1], pad: 'same', activation: 'relu6' },
@@ -54,7 +57,7 @@ describe.each(['cpu', 'wasm'] as const)('fused convolution with a forward-convol
     const x = tf.randomUniform([2, h, w, ch], -3, 3, 'float32', 1) as tf.Tensor4D;
     const filter = tf.randomNormal([...c.kernel, ch, c.kind === 'conv' ? outChannels : 1], 0, 1, 'float32', 2) as tf.Tensor4D;
     const bias = tf.randomNormal([outChannels], 0, 2, 'float32', 3) as tf.Tensor1D;
-    const gradFilter = gradientFilter(c.kind, filter);
+    const gradFilter = gradientFilter(c.kind, filter, c.strides);
     const before = tf.memory().numTensors;
     const fused = fusedConvWithInputGradient({ ...c, filter, bias }, gradFilter);
     const ref = reference(c, filter, bias);
@@ -74,17 +77,17 @@ describe.each(['cpu', 'wasm'] as const)('fused convolution with a forward-convol
 
     tf.dispose([y, want, weights, got, expected]);
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, filter, bias, gradFilter]);
+    tf.dispose([x, filter, bias, gradFilter.filter]);
   });
 
   it('turns a 2×2 filter by 180° and swaps its channel axes for a full convolution', () => {
     // filter[ky, kx, in, out] with in = 1, out = 2: values 1..8 in row-major order.
     const filter = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 1, 2]);
-    const g = gradientFilter('conv', filter);
+    const g = gradientFilter('conv', filter).filter;
     expect(g.shape).toEqual([2, 2, 2, 1]);
     // g[ky, kx, out, 0] = filter[1 − ky, 1 − kx, 0, out]
     expect(Array.from(g.dataSync())).toEqual([7, 8, 5, 6, 3, 4, 1, 2]);
-    const d = gradientFilter('depthwise', tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]));
+    const d = gradientFilter('depthwise', tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1])).filter;
     expect(Array.from(d.dataSync())).toEqual([4, 3, 2, 1]);
     tf.dispose([filter, g, d]);
   });

@@ -30,18 +30,87 @@ export function hasForwardConvGradient(kind: ConvKind, filter: tf.Tensor4D, dila
 }
 
 /**
- * The filter of the input gradient: turned 180°, and for a full convolution with its in/out channel
- * axes swapped, so that dx is a stride-1 forward convolution of (stride-dilated) dy.
+ * The filter of the input gradient, made once per layer (gradientFilter). A full convolution with
+ * equal strides s > 1 takes the sub-pixel form: dx is a stride-1 convolution of dy with s² groups of
+ * output channels, one per position within an s×s cell, rearranged as depthToSpace does. It reads dy as it
+ * is, where the spread form convolves a dy that is (s² − 1)/s² zeros with the whole filter: for a 3×3
+ * stride-2 layer 4 taps instead of 9 per output, and no padded copy of dy. Other convolutions take the
+ * spread form, whose filter is the forward one turned 180° (in/out channel axes swapped for a full one).
  */
-export function gradientFilter(kind: ConvKind, filter: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const turned = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
-    return kind === 'conv' ? (tf.transpose(turned, [0, 1, 3, 2]) as tf.Tensor4D) : turned;
-  });
+export interface GradientFilter {
+  form: 'spread' | 'subpixel';
+  filter: tf.Tensor4D;
+}
+
+function usesSubPixel(kind: ConvKind, strides: [number, number]): boolean {
+  return kind === 'conv' && strides[0] === strides[1] && strides[0] > 1;
+}
+
+export function gradientFilter(kind: ConvKind, filter: tf.Tensor4D, strides: [number, number] = [1, 1]): GradientFilter {
+  if (usesSubPixel(kind, strides)) return { form: 'subpixel', filter: subPixelFilter(filter, strides[0]) };
+  return {
+    form: 'spread',
+    filter: tf.tidy(() => {
+      const turned = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
+      return kind === 'conv' ? (tf.transpose(turned, [0, 1, 3, 2]) as tf.Tensor4D) : turned;
+    }),
+  };
 }
 
 /**
- * dx of a stride-s convolution of an [N, H, W, C] input with padding (top, left): dy spread out with
+ * G[jy, jx, o, (ry·s + rx)·C + c] = W[s(T−1−jy) + ry, s(T−1−jx) + rx, c, o] (zero past the kernel's
+ * edge), T = ⌈k/s⌉ taps a side: output (ry, rx) of cell m gathers dy[m − t] · W[s·t + r] over t < T,
+ * which is a correlation of dy (padded by T − 1 before) with the taps in reverse order.
+ */
+function subPixelFilter(filter: tf.Tensor4D, s: number): tf.Tensor4D {
+  const [kh, kw, cin, cout] = filter.shape;
+  const [th, tw] = [Math.ceil(kh / s), Math.ceil(kw / s)];
+  const w = filter.dataSync();
+  const g = new Float32Array(th * tw * cout * s * s * cin);
+  for (let jy = 0; jy < th; jy++) {
+    for (let jx = 0; jx < tw; jx++) {
+      for (let ry = 0; ry < s; ry++) {
+        const ky = s * (th - 1 - jy) + ry;
+        if (ky >= kh) continue;
+        for (let rx = 0; rx < s; rx++) {
+          const kx = s * (tw - 1 - jx) + rx;
+          if (kx >= kw) continue;
+          for (let c = 0; c < cin; c++) {
+            for (let o = 0; o < cout; o++) {
+              g[((jy * tw + jx) * cout + o) * s * s * cin + (ry * s + rx) * cin + c] = w[((ky * kw + kx) * cin + c) * cout + o];
+            }
+          }
+        }
+      }
+    }
+  }
+  return tf.tensor4d(g, [th, tw, cout, s * s * cin]);
+}
+
+/** dx by the sub-pixel form (see GradientFilter): cells m = 0 … ⌈(H + pad)/s⌉ − 1 a side, cut to the input. */
+function subPixelInputGradient(
+  dy: tf.Tensor4D,
+  g: tf.Tensor4D,
+  inputShape: readonly number[],
+  s: number,
+  pad: { top: number; left: number },
+): tf.Tensor4D {
+  const [th, tw] = g.shape;
+  const [, oh, ow] = dy.shape;
+  const [mh, mw] = [Math.ceil((inputShape[1] + pad.top) / s), Math.ceil((inputShape[2] + pad.left) / s)];
+  const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [th - 1, mh - oh], [tw - 1, mw - ow], [0, 0]];
+  const cells = tf.conv2d(dy, g, 1, explicit.flat().every((p) => p === 0) ? 'valid' : explicit);
+  // depthToSpace, as a transpose: wasm's DepthToSpace kernel takes 4.6 ms for 112²×12, Transpose 0.5.
+  const [n, , , channels] = cells.shape;
+  const cin = channels / (s * s);
+  const split = tf.reshape(cells, [n, mh, mw, s, s, cin]);
+  const z = tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [n, mh * s, mw * s, cin]) as tf.Tensor4D;
+  if (pad.top === 0 && pad.left === 0 && z.shape[1] === inputShape[1] && z.shape[2] === inputShape[2]) return z;
+  return tf.slice(z, [0, pad.top, pad.left, 0], [-1, inputShape[1], inputShape[2], -1]);
+}
+
+/**
+ * dx of a stride-s convolution of an [N, H, W, C] input with padding (top, left); in the spread form dy spread out with
  * s − 1 zeros between its rows and columns, padded by k − 1 − pad, then convolved at stride 1 with the
  * gradient filter. Forward convolutions are the fastest kernels on every backend; wasm's backprop-input
  * kernels are generic loops, several times slower on a MobileNet's first layer.
@@ -49,12 +118,13 @@ export function gradientFilter(kind: ConvKind, filter: tf.Tensor4D): tf.Tensor4D
 export function convInputGradient(
   kind: ConvKind,
   dy: tf.Tensor4D,
-  gradFilter: tf.Tensor4D,
+  gradFilter: GradientFilter,
   inputShape: readonly number[],
   strides: [number, number],
   pad: { top: number; left: number },
 ): tf.Tensor4D {
-  const [kh, kw] = gradFilter.shape;
+  if (gradFilter.form === 'subpixel') return subPixelInputGradient(dy, gradFilter.filter, inputShape, strides[0], pad);
+  const [kh, kw] = gradFilter.filter.shape;
   const [sh, sw] = strides;
   let spread = dy;
   if (sh > 1 || sw > 1) {
@@ -73,7 +143,7 @@ export function convInputGradient(
   }
   const pads = [top, Math.max(0, bottom), left, Math.max(0, right)];
   const explicit: Pad = pads.every((p) => p === 0) ? 'valid' : [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]];
-  return kind === 'conv' ? tf.conv2d(spread, gradFilter, 1, explicit) : tf.depthwiseConv2d(spread, gradFilter, 1, explicit);
+  return kind === 'conv' ? tf.conv2d(spread, gradFilter.filter, 1, explicit) : tf.depthwiseConv2d(spread, gradFilter.filter, 1, explicit);
 }
 
 /** Padding at the top and left that tfjs applies for this convolution of an input of this shape. */
@@ -94,9 +164,9 @@ function leadingPad(spec: FusedConvSpec, inputShape: readonly number[]): { top: 
  * act(conv(x) + b) as one fused kernel — also under a gradient tape, where tfjs' fused ops split into
  * conv, add and activation kernels — with the input gradient masked by the output (relu, relu6) and
  * taken by convInputGradient. The tape sees one op with no weight inputs, so no weight gradient is
- * ever computed. `gradFilter` is gradientFilter(kind, filter), made once by the caller.
+ * ever computed. `gradFilter` is gradientFilter(kind, filter, strides), made once by the caller.
  */
-export function fusedConvWithInputGradient(spec: FusedConvSpec, gradFilter: tf.Tensor4D): (x: tf.Tensor4D) => tf.Tensor4D {
+export function fusedConvWithInputGradient(spec: FusedConvSpec, gradFilter: GradientFilter): (x: tf.Tensor4D) => tf.Tensor4D {
   const kernel = spec.kind === 'conv' ? 'FusedConv2D' : 'FusedDepthwiseConv2D';
   const attrs = { strides: spec.strides, pad: spec.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: spec.activation };
   const f = (x: tf.Tensor4D, save: (ts: tf.Tensor[]) => void) => {

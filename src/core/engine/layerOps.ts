@@ -105,8 +105,8 @@ function convolution(
         : tf.depthwiseConv2d(x, filter, strides, padding(cfg), 'NHWC', dilations);
     return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
   }
-  const gradFilter = gradientFilter(kind, filter);
-  weights.push(gradFilter);
+  const gradFilter = gradientFilter(kind, filter, strides);
+  weights.push(gradFilter.filter);
   const fusable = isFusableActivation(name);
   const fused = fusedConvWithInputGradient(
     { kind, filter, bias: w.bias, strides, pad: padding(cfg), activation: fusable ? name : 'linear' },
