@@ -43,6 +43,8 @@ const cases: Case[] = [
   { kind: 'conv', input: [6, 5, 2], kernel: [2, 2], strides: [1, 1], pad: 'same', activation: 'relu' },
   { kind: 'depthwise', input: [8, 8, 3], kernel: [3, 3], strides: [2, 2], pad: 'same', activation: 'relu6' },
   { kind: 'depthwise', input: [7, 9, 2], kernel: [3, 3], strides: [2, 2], pad: 'valid', activation: 'relu' },
+  { kind: 'depthwise', input: [13, 11, 2], kernel: [5, 4], strides: [3, 3], pad: 'same', activation: 'relu' },
+  { kind: 'depthwise', input: [9, 8, 2], kernel: [3, 3], strides: [3, 2], pad: 'same', activation: 'relu6' },
   { kind: 'depthwise', input: [6, 6, 3], kernel: [3, 3], strides: [1, 1], pad: 'same', activation: 'relu6' },
   { kind: 'depthwise', input: [6, 6, 2], kernel: [4, 4], strides: [1, 1], pad: 'same', activation: 'linear' },
 ];

@@ -42,6 +42,11 @@ export interface GradientFilter {
   filter: tf.Tensor4D;
 }
 
+/**
+ * Full convolutions only: a depthwise one would need s² multiplier channels of a ⌈k/s⌉² kernel, which
+ * XNNPACK runs slower than the spread form's 3×3 (wasm, MobileNet's 112²×48 stride-2 layer: 1.9 ms + a
+ * 0.5 ms transpose, against 1.0 + 0.3 ms).
+ */
 function usesSubPixel(kind: ConvKind, strides: [number, number]): boolean {
   return kind === 'conv' && strides[0] === strides[1] && strides[0] > 1;
 }
