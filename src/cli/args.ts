@@ -98,7 +98,8 @@ export const USAGE = `Usage: npm run batch -- --models <list> --images <list> --
   --out <dir>         where results-<i>-of-<n>.jsonl and the logs are written
   --backend <name>    wasm (default) or cpu
   --threads <n>       wasm threads (default: half the cores this process may use, at least 2 where
-                      there are 2, as in the app; 1 runs the single-threaded build)
+                      there are 2, as in the app; a Slurm task's cores are its --cpus-per-task;
+                      1 runs the single-threaded build)
   --shard <i>/<n>     run shard i (0-based) of n; default SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,
                       or JOB_COMPLETION_INDEX with --shards <n>, else everything
   --shards <n>        the shard count for a Kubernetes Indexed Job, or for one Slurm task

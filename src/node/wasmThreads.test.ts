@@ -1,7 +1,9 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { startNodeBackend } from './backend';
+import { availableCores } from './wasmThreads';
 
 // Its own file: a process starts the wasm backend once, here threaded.
 describe('the wasm backend in Node with threads', () => {
@@ -19,5 +21,13 @@ describe('the wasm backend in Node with threads', () => {
     let worst = 0;
     for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - wasm[i]));
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('availableCores', () => {
+  it('takes a Slurm task\'s --cpus-per-task, else the cores the process may use', () => {
+    expect(availableCores({ SLURM_CPUS_PER_TASK: '6' })).toBe(6);
+    expect(availableCores({ SLURM_CPUS_PER_TASK: 'x' })).toBe(os.availableParallelism());
+    expect(availableCores({})).toBe(os.availableParallelism());
   });
 });

@@ -43,7 +43,11 @@ export async function withNodeWasmThreads<T>(threads: number, start: () => Promi
   }
 }
 
-/** Cores this process may run on (a Slurm allocation's, not the node's), as the app's pool size counts them. */
-export function availableCores(): number {
-  return os.availableParallelism?.() ?? os.cpus().length;
+/**
+ * Cores this process may use: a Slurm task's --cpus-per-task where Slurm says so (without CPU binding
+ * a task sees the whole node), else the cores it may be scheduled on.
+ */
+export function availableCores(env: NodeJS.ProcessEnv = process.env): number {
+  const slurm = Number(env.SLURM_CPUS_PER_TASK);
+  return Number.isInteger(slurm) && slurm > 0 ? slurm : (os.availableParallelism?.() ?? os.cpus().length);
 }
