@@ -106,10 +106,11 @@ function subPixelInputGradient(
   const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [th - 1, mh - oh], [tw - 1, mw - ow], [0, 0]];
   const cells = tf.conv2d(dy, g, 1, explicit.flat().every((p) => p === 0) ? 'valid' : explicit);
   // depthToSpace, as a transpose: wasm's DepthToSpace kernel takes 4.6 ms for 112²×12, Transpose 0.5.
+  // [n·mh, mw, s, s·cin] → [n·mh, s, mw, s·cin]: rank 4, which every backend compiles.
   const [n, , , channels] = cells.shape;
   const cin = channels / (s * s);
-  const split = tf.reshape(cells, [n, mh, mw, s, s, cin]);
-  const z = tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [n, mh * s, mw * s, cin]) as tf.Tensor4D;
+  const split = tf.reshape(cells, [n * mh, mw, s, s * cin]);
+  const z = tf.reshape(tf.transpose(split, [0, 2, 1, 3]), [n, mh * s, mw * s, cin]) as tf.Tensor4D;
   if (pad.top === 0 && pad.left === 0 && z.shape[1] === inputShape[1] && z.shape[2] === inputShape[2]) return z;
   return tf.slice(z, [0, pad.top, pad.left, 0], [-1, inputShape[1], inputShape[2], -1]);
 }
@@ -132,12 +133,10 @@ export function convInputGradient(
   const [kh, kw] = gradFilter.filter.shape;
   const [sh, sw] = strides;
   let spread = dy;
-  if (sh > 1 || sw > 1) {
-    const [n, oh, ow, c] = dy.shape;
-    const split = tf.reshape(dy, [n, oh, 1, ow, 1, c]);
-    const zeros = tf.pad(split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-    spread = tf.reshape(zeros, [n, oh * sh, ow * sw, c]);
-  }
+  // Rows, then columns, each a rank-4 pad: WebGL cannot compile the shader of a rank-6 pad.
+  const [n, oh, ow, c] = dy.shape;
+  if (sh > 1) spread = tf.reshape(tf.pad(tf.reshape(spread, [n, oh, 1, ow * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow, c]);
+  if (sw > 1) spread = tf.reshape(tf.pad(tf.reshape(spread, [n * oh * sh, ow, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
   const top = kh - 1 - pad.top;
   const left = kw - 1 - pad.left;
   // Rows past the last one the input reaches are zeros of the spreading (or outside the input): drop them.
