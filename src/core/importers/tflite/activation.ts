@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import type { FusableActivation } from '../../engine/convGradient';
 import { reluWithMaskGradient } from '../../engine/reluMask';
 import type { TfliteOperator } from './reader';
 import type { CompileContext } from './kernelTypes';
 import { ActivationFunctionType } from './schema_generated';
+
+/** The activation a fused convolution kernel can apply itself (convGradient.ts), where the op's is one. */
+export function kernelActivation(code: ActivationFunctionType): FusableActivation | null {
+  if (code === ActivationFunctionType.NONE) return 'linear';
+  if (code === ActivationFunctionType.RELU) return 'relu';
+  if (code === ActivationFunctionType.RELU6) return 'relu6';
+  return null;
+}
 
 /** The fused activation an op applies to its output, checked once at build time. */
 export function fusedActivation(

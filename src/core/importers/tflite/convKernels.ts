@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedActivation } from './activation';
+import { type ConvKind, fusedConvWithInputGradient, gradientFilter, hasForwardConvGradient } from '../../engine/convGradient';
+import { fusedActivation, kernelActivation } from './activation';
 import type { CompileContext, Kernel, KernelCompiler } from './kernelTypes';
 import type { TfliteOperator } from './reader';
 import {
@@ -55,14 +56,32 @@ const conv2d: KernelCompiler = (op, c) => {
   // TFLite stores conv filters as [out, h, w, in]; tfjs wants [h, w, in, out].
   const filter = c.keep(tf.tidy(() => tf.tensor4d(w, [out, h, wd, inC]).transpose<tf.Tensor4D>([1, 2, 3, 0])));
   const b = bias(op, c, out);
-  const act = fusedActivation(o?.fusedActivationFunction() ?? 0, op, c);
   const x = c.operand(op.inputs[0]);
   const pad = padding(o?.padding() ?? Padding.SAME);
+  const fused = fusedConvolution(c, 'conv', { filter, bias: b, strides, dilations, pad, activation: o?.fusedActivationFunction() ?? 0 });
+  if (fused) return (read) => fused(x(read) as tf.Tensor4D);
+  const act = fusedActivation(o?.fusedActivationFunction() ?? 0, op, c);
   return (read) => {
     const y = tf.conv2d(x(read) as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations);
     return act(b ? tf.add(y, b) : y);
   };
 };
+
+/**
+ * The convolution as one fused kernel whose input gradient is a forward convolution (as the layers
+ * engine runs it), where its activation, dilation and depthwise multiplier allow; else null.
+ */
+function fusedConvolution(
+  c: CompileContext,
+  kind: ConvKind,
+  o: { filter: tf.Tensor4D; bias?: tf.Tensor1D; strides: [number, number]; dilations: [number, number]; pad: 'same' | 'valid'; activation: number },
+): ((x: tf.Tensor4D) => tf.Tensor4D) | null {
+  const activation = kernelActivation(o.activation);
+  if (!activation || !hasForwardConvGradient(kind, o.filter, o.dilations)) return null;
+  const g = gradientFilter(kind, o.filter, o.strides);
+  c.keep(g.filter);
+  return fusedConvWithInputGradient({ kind, filter: o.filter, bias: o.bias, strides: o.strides, pad: o.pad, activation }, g);
+}
 
 const depthwiseConv2d: KernelCompiler = (op, c) => {
   const o = op.table.builtinOptions(new DepthwiseConv2DOptions()) as DepthwiseConv2DOptions | null;
@@ -78,9 +97,11 @@ const depthwiseConv2d: KernelCompiler = (op, c) => {
   // [1, h, w, in*mult] has channel index ch*mult + m, exactly tfjs's [h, w, in, mult] flattened.
   const filter = c.keep(tf.tensor4d(w, [h, wd, inC, outC / inC]));
   const b = bias(op, c, outC);
-  const act = fusedActivation(o?.fusedActivationFunction() ?? 0, op, c);
   const x = c.operand(op.inputs[0]);
   const pad = padding(o?.padding() ?? Padding.SAME);
+  const fused = fusedConvolution(c, 'depthwise', { filter, bias: b, strides, dilations, pad, activation: o?.fusedActivationFunction() ?? 0 });
+  if (fused) return (read) => fused(x(read) as tf.Tensor4D);
+  const act = fusedActivation(o?.fusedActivationFunction() ?? 0, op, c);
   return (read) => {
     const y = tf.depthwiseConv2d(x(read) as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations);
     return act(b ? tf.add(y, b) : y);

@@ -90,12 +90,14 @@ describe('input gradients of a hand-made model (cpu)', () => {
     x.dispose();
   });
 
-  it('runs no weight-gradient kernels: the weights are constants, not inputs of the tape', async () => {
+  it('runs no weight-gradient kernels, and its input gradient is forward convolutions', async () => {
     const x = tf.tensor4d(seeded(108, 6), [1, 6, 6, 3]);
     const info = await tf.profile(() => inputGradient(raw, 0)(x));
     const kernels = info.kernelNames;
-    expect(kernels).toContain('Conv2DBackpropInput');
-    expect(kernels).toContain('DepthwiseConv2dNativeBackpropInput');
+    expect(kernels).toContain('FusedConv2D');
+    expect(kernels).toContain('FusedDepthwiseConv2D');
+    expect(kernels).not.toContain('Conv2DBackpropInput');
+    expect(kernels).not.toContain('DepthwiseConv2dNativeBackpropInput');
     expect(kernels).not.toContain('Conv2DBackpropFilter');
     expect(kernels).not.toContain('DepthwiseConv2dNativeBackpropFilter');
     tf.dispose(info.result as tf.Tensor);
