@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { type ConvKind, fusedConvWithInputGradient, gradientFilter } from '../../engine/convGradient';
 import {
   attrFloat,
   attrInt,
@@ -58,16 +59,6 @@ function spatial(x: Value | undefined, c: OpContext): tf.Tensor4D {
   return t as tf.Tensor4D;
 }
 
-/**
- * A convolution whose input gradient is `backward`, a forward convolution (the 180°-turned filter with
- * the channel axes swapped): forward kernels are the fastest on every backend, and wasm's
- * backprop-input kernels are slow loops (as in engine/layerOps). Gives no weight gradient.
- */
-function withForwardConvGradient(forward: (x: tf.Tensor4D) => tf.Tensor4D, backward: (dy: tf.Tensor4D) => tf.Tensor4D) {
-  const f = (x: tf.Tensor4D) => ({ value: forward(x), gradFunc: (dy: tf.Tensor4D) => backward(dy) });
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
-}
-
 /** Conv: weights [M, C/group, kH, kW] become tfjs filters once; groups other than 1 and C run per group. */
 const conv: KernelCompiler = (c) => {
   const w = c.constants[1];
@@ -96,23 +87,23 @@ const conv: KernelCompiler = (c) => {
   const kernelSize = [filters[0].shape[0], filters[0].shape[1]];
   const [kh, kw] = kernelSize;
   const multiplier = outChannels / group;
-  // Stride 1, one group or depthwise ×1: the input gradient is itself a forward convolution.
-  const flipped =
-    strides[0] === 1 && strides[1] === 1 && (group === 1 || (depthwise && multiplier === 1))
-      ? c.keep(tf.tidy(() => (group === 1 ? tf.transpose(tf.reverse(filters[0], [0, 1]), [0, 1, 3, 2]) : tf.reverse(filters[0], [0, 1])) as tf.Tensor4D))
-      : undefined;
+  // One group or depthwise ×1: one fused kernel with the bias, whose input gradient is a forward
+  // convolution (engine/convGradient); other groupings keep tfjs' ops and gradients.
+  const kind: ConvKind | null = group === 1 ? 'conv' : depthwise && multiplier === 1 ? 'depthwise' : null;
+  const gradFilter = kind ? gradientFilter(kind, filters[0], strides) : null;
+  if (gradFilter) c.keep(gradFilter.filter);
   return ([x]) => {
     const input = spatial(x, c);
     if (input.shape[3] !== inChannels) throw c.fail(`expects ${inChannels} input channels but receives ${input.shape[3]}`);
     const pads = windowPads(c, [input.shape[1], input.shape[2]], kernelSize, strides, [1, 1]);
     const pad = explicit(pads);
-    const backPads: Pads = [kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2], kw - 1 - pads[3]];
+    // The gradient's padding before dy is k − 1 − pad, which a pad wider than the kernel would make negative.
+    if (kind && gradFilter && pads[0] <= kh - 1 && pads[1] <= kw - 1) {
+      const fused = fusedConvWithInputGradient({ kind, filter: filters[0], bias: biasT, strides, pad, activation: 'linear' }, gradFilter);
+      return tensorValue(fused(input), true);
+    }
     let y: tf.Tensor4D;
-    if (flipped && backPads.every((p) => p >= 0)) {
-      const convolve = (t: tf.Tensor4D, f: tf.Tensor4D, p: Pads) =>
-        depthwise ? tf.depthwiseConv2d(t, f, 1, explicit(p)) : tf.conv2d(t, f, 1, explicit(p));
-      y = withForwardConvGradient((t) => convolve(t, filters[0], pads), (dy) => convolve(dy, flipped, backPads))(input);
-    } else if (depthwise) y = tf.depthwiseConv2d(input, filters[0], strides, pad);
+    if (depthwise) y = tf.depthwiseConv2d(input, filters[0], strides, pad);
     else if (group === 1) y = tf.conv2d(input, filters[0], strides, pad);
     else {
       const parts = tf.split(input, group, 3);
