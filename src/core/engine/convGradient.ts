@@ -68,28 +68,20 @@ export function gradientFilter(kind: ConvKind, filter: tf.Tensor4D, strides: [nu
  * which is a correlation of dy (padded by T − 1 before) with the taps in reverse order.
  */
 function subPixelFilter(filter: tf.Tensor4D, s: number): tf.Tensor4D {
+  // Tensor ops, not a loop over dataSync(): a synchronous read of WebGPU weights loses the device on
+  // SwiftShader. Ranks stay at 4 or below, which WebGL compiles.
   const [kh, kw, cin, cout] = filter.shape;
   const [th, tw] = [Math.ceil(kh / s), Math.ceil(kw / s)];
-  const w = filter.dataSync();
-  const g = new Float32Array(th * tw * cout * s * s * cin);
-  for (let jy = 0; jy < th; jy++) {
-    for (let jx = 0; jx < tw; jx++) {
-      for (let ry = 0; ry < s; ry++) {
-        const ky = s * (th - 1 - jy) + ry;
-        if (ky >= kh) continue;
-        for (let rx = 0; rx < s; rx++) {
-          const kx = s * (tw - 1 - jx) + rx;
-          if (kx >= kw) continue;
-          for (let c = 0; c < cin; c++) {
-            for (let o = 0; o < cout; o++) {
-              g[((jy * tw + jx) * cout + o) * s * s * cin + (ry * s + rx) * cin + c] = w[((ky * kw + kx) * cin + c) * cout + o];
-            }
-          }
-        }
-      }
-    }
-  }
-  return tf.tensor4d(g, [th, tw, cout, s * s * cin]);
+  return tf.tidy(() => {
+    const padded = tf.pad(filter, [[0, th * s - kh], [0, tw * s - kw], [0, 0], [0, 0]]);
+    // ky = s·a + ry with a = T − 1 − jy: split the rows, turn a around; the same for the columns.
+    const rows = tf.reverse(tf.reshape(padded, [th, s, tw * s * cin * cout]), 0);
+    const cols = tf.reverse(tf.reshape(rows, [th * s, tw, s, cin * cout]), 1);
+    // (jy, ry, jx, rx·cin·cout) → (jy, jx, ry, rx·cin·cout); then (jy·jx, ry·rx·cin, cout) → (jy·jx, cout, ry·rx·cin).
+    const cells = tf.transpose(tf.reshape(cols, [th, s, tw, s * cin * cout]), [0, 2, 1, 3]);
+    const out = tf.transpose(tf.reshape(cells, [th * tw, s * s * cin, cout]), [0, 2, 1]);
+    return tf.reshape(out, [th, tw, cout, s * s * cin]) as tf.Tensor4D;
+  });
 }
 
 /** dx by the sub-pixel form (see GradientFilter): cells m = 0 … ⌈(H + pad)/s⌉ − 1 a side, cut to the input. */
