@@ -120,7 +120,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   progress.log(
     `shard ${shard.index}/${shard.count}: ${shardJobs.length - missing.length}/${shardJobs.length} jobs have a result` +
       (executor?.jobs
-        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()?.toFixed(2) ?? '?'} ${plan.attack} steps/s (attack execution only; fastest job ${executor.fastest.toFixed(2)})`
+        ? `; this run: ${executor.jobs} jobs, ${rate.perMinute?.toFixed(1) ?? '?'} jobs/min, ${executor.stepsPerSecond()?.toFixed(2) ?? '?'} ${plan.attack} steps/s (attack execution only; ${executor.warmStepsPerSecond()?.toFixed(2) ?? '?'} after each model's first job; fastest job ${executor.fastest.toFixed(2)})`
         : ''),
   );
   for (const j of missing.slice(0, 20)) progress.log(`no result: ${j.modelId} × ${j.imageId}`);

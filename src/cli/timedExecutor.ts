@@ -12,6 +12,13 @@ export class TimedExecutor implements JobExecutor {
   jobs = 0;
   /** Steps per second of the fastest job: what an idle moment of a shared machine allows. */
   fastest = 0;
+  /**
+   * Steps and time of the jobs after each model's first: its first job also pays for the JIT and the
+   * kernels' first use, which `npm run bench` leaves to an untimed warm-up call.
+   */
+  warmSteps = 0;
+  warmMs = 0;
+  private firstOfModel = true;
 
   constructor(
     private readonly inner: JobExecutor,
@@ -23,6 +30,7 @@ export class TimedExecutor implements JobExecutor {
   }
 
   loadModel(modelId: string): Promise<ModelInfo> {
+    this.firstOfModel = true;
     return this.inner.loadModel(modelId);
   }
 
@@ -34,6 +42,11 @@ export class TimedExecutor implements JobExecutor {
     this.steps += out.result.steps;
     this.jobs++;
     if (ms > 0) this.fastest = Math.max(this.fastest, (out.result.steps * 1000) / ms);
+    if (!this.firstOfModel) {
+      this.warmSteps += out.result.steps;
+      this.warmMs += ms;
+    }
+    this.firstOfModel = false;
     return out;
   }
 
@@ -43,5 +56,10 @@ export class TimedExecutor implements JobExecutor {
 
   stepsPerSecond(): number | null {
     return this.ms > 0 ? (this.steps * 1000) / this.ms : null;
+  }
+
+  /** Steps per second after each model's first job; null with one job a model. */
+  warmStepsPerSecond(): number | null {
+    return this.warmMs > 0 ? (this.warmSteps * 1000) / this.warmMs : null;
   }
 }
