@@ -102,6 +102,17 @@ describe('wasm gradient kernels', () => {
     }
   });
 
+  it('clones by sharing memory: no new buffer, and the clone outlives its source with its values', () => {
+    const x = tf.tensor1d([1.5, -2, 3]);
+    const buffersBefore = tf.backend().numDataIds();
+    const y = tf.clone(x);
+    expect(tf.backend().numDataIds()).toBe(buffersBefore);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    y.dispose();
+    expect(tf.backend().numDataIds()).toBe(buffersBefore - 1);
+  });
+
   it('registers each kernel once, however often it is called', () => {
     registerWasmGradientKernels();
     expect(tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')).toBeDefined();
