@@ -163,6 +163,8 @@ function leadingPad(spec: FusedConvSpec, inputShape: readonly number[]): { top: 
  * ever computed. `gradFilter` is gradientFilter(kind, filter, strides), made once by the caller.
  */
 export function fusedConvWithInputGradient(spec: FusedConvSpec, gradFilter: GradientFilter): (x: tf.Tensor4D) => tf.Tensor4D {
+  const [kh, kw] = spec.filter.shape;
+  if (spec.kind === 'conv' && kh === 1 && kw === 1 && spec.strides[0] === 1 && spec.strides[1] === 1) return fusedPointwise(spec, gradFilter);
   const kernel = spec.kind === 'conv' ? 'FusedConv2D' : 'FusedDepthwiseConv2D';
   const attrs = { strides: spec.strides, pad: spec.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: spec.activation };
   const f = (x: tf.Tensor4D, save: (ts: tf.Tensor[]) => void) => {
@@ -175,6 +177,35 @@ export function fusedConvWithInputGradient(spec: FusedConvSpec, gradFilter: Grad
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const dz = spec.activation === 'linear' ? dy : (reluMask(spec.activation, saved[0], dy) as tf.Tensor4D);
         return convInputGradient(spec.kind, dz, gradFilter, inputShape, spec.strides, leadingPad(spec, inputShape));
+      },
+    };
+  };
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/**
+ * A stride-1 1×1 convolution as the matrix product it is, [N·H·W, in] × [in, out], fused with its bias
+ * and activation, and dx = dz · Wᵀ. XNNPACK splits a matrix product over its threads better than a
+ * convolution of a small map: wasm, 2 threads, 14²×384 → 384 takes 0.99 ms against 1.05, 7²×768 →
+ * 768 1.09 against 1.34.
+ */
+function fusedPointwise(spec: FusedConvSpec, gradFilter: GradientFilter): (x: tf.Tensor4D) => tf.Tensor4D {
+  const [, , cin, cout] = spec.filter.shape;
+  const attrs = { transposeA: false, transposeB: false, activation: spec.activation };
+  const f = (x: tf.Tensor4D, save: (ts: tf.Tensor[]) => void) => {
+    const [n, h, wd] = x.shape;
+    // Rank 3 ([batch, rows, columns]), as the kernel takes them. Reshapes are views; made per call, they need no owner.
+    const a = tf.reshape(x, [1, n * h * wd, cin]);
+    const w = tf.reshape(spec.filter, [1, cin, cout]);
+    const inputs: tf.NamedTensorMap = spec.bias ? { a, b: w, bias: spec.bias } : { a, b: w };
+    const y2 = tf.engine().runKernel('_FusedMatMul', inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+    if (spec.activation !== 'linear') save([y2]);
+    return {
+      value: tf.reshape(y2, [n, h, wd, cout]) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const dy2 = tf.reshape(dy, [1, n * h * wd, cout]);
+        const dz = spec.activation === 'linear' ? dy2 : reluMask(spec.activation, saved[0], dy2);
+        return tf.reshape(tf.matMul(dz as tf.Tensor3D, tf.reshape(gradFilter.filter, [1, cout, cin]) as tf.Tensor3D), [n, h, wd, cin]);
       },
     };
   };
