@@ -8,24 +8,15 @@
 //   GOAL_ROUNDS      rounds, default 5
 //   GOAL_BACKENDS    as BENCH_BACKENDS, default wasm,wasm:1 (threads as the page allows, and one)
 //   BENCH_STEPS, BENCH_REPS (default 3), BENCH_DIST, BENCH_SKIP_BUILD=1 as for npm run bench
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { median, runBench } from './benchRun.mjs';
 
 const env = process.env;
 const rounds = Number(env.GOAL_ROUNDS ?? 5);
 const model = 'mobilenet_v1_0.75_224';
 
 function round(skipBuild) {
-  const before = new Set(fs.existsSync('bench-results') ? fs.readdirSync('bench-results') : []);
-  const r = spawnSync('node', ['scripts/bench.mjs'], {
-    env: { BENCH_REPS: '3', ...env, BENCH_BACKENDS: env.GOAL_BACKENDS ?? 'wasm,wasm:1', BENCH_MODELS: model, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) },
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`npm run bench failed:\n${r.stdout}\n${r.stderr}`);
-  const file = fs.readdirSync('bench-results').filter((f) => f.endsWith('.json') && !before.has(f)).sort().pop();
-  const { reports, torch } = JSON.parse(fs.readFileSync(path.join('bench-results', file), 'utf8'));
+  const { reports, torch } = runBench({ BENCH_BACKENDS: env.GOAL_BACKENDS ?? 'wasm,wasm:1', BENCH_MODELS: model, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) });
   if (!torch) throw new Error('PyTorch was not measured: apt-get install -y python3-torch (Debian), and leave BENCH_TORCH unset.');
   const wasm = {};
   for (const rep of reports) {
@@ -35,7 +26,6 @@ function round(skipBuild) {
   return { wasm, torch: Object.fromEntries(torch.map((t) => [`${t.threads} thread${t.threads === 1 ? '' : 's'}`, t.ms])) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = os.loadavg()[0];
 const results = [];
 for (let i = 0; i < rounds; i++) results.push(round(i > 0 || env.BENCH_SKIP_BUILD === '1'));

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median, runBench } from './benchRun.mjs';
 
 const env = process.env;
 const model = env.RUNNER_BENCH_MODEL ?? 'mobilenet_v1_0.25_224';
@@ -26,14 +27,7 @@ const dist = env.BENCH_DIST ?? 'bench-results/dist';
 const rounds = Number(env.RUNNER_BENCH_ROUNDS ?? 3);
 
 function browser(skipBuild) {
-  const before = new Set(fs.existsSync('bench-results') ? fs.readdirSync('bench-results') : []);
-  const r = spawnSync('node', ['scripts/bench.mjs'], {
-    env: { BENCH_REPS: '3', ...env, BENCH_TORCH: '0', BENCH_BACKENDS: 'wasm', BENCH_MODELS: model, BENCH_STEPS: String(steps), BENCH_DIST: dist, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) },
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`npm run bench failed:\n${r.stdout}\n${r.stderr}`);
-  const file = fs.readdirSync('bench-results').filter((f) => f.endsWith('.json') && !before.has(f)).sort().pop();
-  const report = JSON.parse(fs.readFileSync(path.join('bench-results', file), 'utf8'));
+  const report = runBench({ BENCH_TORCH: '0', BENCH_BACKENDS: 'wasm', BENCH_MODELS: model, BENCH_STEPS: String(steps), BENCH_DIST: dist, ...(skipBuild ? { BENCH_SKIP_BUILD: '1' } : {}) });
   return report.reports[0].rows.find((row) => row.model === model).fmnStepsPerS;
 }
 
@@ -56,7 +50,6 @@ function runner() {
   return { stepsPerS: Number(m[2]), warm: Number(m[3]), fastest: Number(m[4]), jobsPerMin: Number(m[1]), threads };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = os.loadavg()[0];
 const pairs = [];
 for (let i = 0; i < rounds; i++) pairs.push({ runner: runner(), browser: browser(true) });

@@ -87,19 +87,12 @@ async function openOnnxRow(layersId: string): Promise<BenchModels> {
 
 /** A torchvision export at 224 px with ImageNet mean/std (the importer's default for ONNX files). */
 async function openTorchRow(name: string): Promise<BenchModels> {
-  const { raw } = openOnnx(await fetchBytes(torchUrl(name)), `${name}.onnx`);
-  const info: ModelInfo = {
-    id: `${TORCH_PREFIX}${name}`,
-    name: `${name} (torchvision, random weights)`,
-    family: name,
-    format: 'onnx',
-    inputSize: raw.inputShape[0],
+  const opened = openOnnx(await fetchBytes(torchUrl(name)), `${name}.onnx`, {
     normalization: normalizationPreset('ImageNet mean/std'),
     normalizationName: 'ImageNet mean/std',
-    numOutputs: raw.numOutputs,
-    classOffset: 0,
-  };
-  return { info, engine: wrapClassifier(raw, info), naive: null };
+  });
+  const info = { ...opened.info, id: `${TORCH_PREFIX}${name}`, name: `${name} (torchvision, random weights)`, family: name } as ModelInfo;
+  return { info, engine: wrapClassifier(opened.raw, info), naive: null };
 }
 
 /** Fetches and opens the models of one row id (a catalogue id, `onnx:<layers id>` or `torch:<torchvision name>`). */

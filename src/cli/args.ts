@@ -7,6 +7,7 @@ import { PROTOCOL_IDS, PROTOCOLS } from '../core/attacks/protocols';
 import type { AttackId, ProtocolId } from '../core/attacks/types';
 import { ATTACK_IDS } from '../core/attacks/defaults';
 import { NORMALIZATION_NAMES, type NormalizationName } from '../core/models/normalizations';
+import { checkCropPct } from '../core/models/preprocessing';
 
 /** Short names for the shell, next to the app's own names ("ImageNet mean/std" needs quoting). */
 const NORM_ALIASES: Record<string, NormalizationName> = {
@@ -244,7 +245,11 @@ function checkFacts({ spec, facts }: ModelArg): void {
   if (facts.interp !== undefined && !(INTERPOLATIONS as readonly string[]).includes(facts.interp)) {
     throw new UsageError(`--interp for ${spec} must be one of ${INTERPOLATIONS.join(', ')}, not "${facts.interp}".`);
   }
-  if (facts.crop !== undefined && !(Number(facts.crop) > 0 && Number(facts.crop) <= 2)) {
-    throw new UsageError(`--crop for ${spec} is timm's crop_pct, a number such as 0.875 or 1, not "${facts.crop}".`);
+  if (facts.crop !== undefined) {
+    try {
+      checkCropPct(Number(facts.crop), `--crop for ${spec}`);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
 }

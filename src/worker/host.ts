@@ -396,14 +396,10 @@ export class WorkerHost {
 }
 
 /**
- * Lets queued messages in. Node (the command-line runner hosts this in-process) has setImmediate,
- * which does not put the process to sleep: a timer does, and on a loaded machine every step then
- * waits for the scheduler to hand the CPU back. Browsers have no setImmediate and keep the timer.
- */
-/**
  * Lets queued messages (pause, cancel) in between steps. Not setTimeout(0): browsers clamp a chain of
  * nested timeouts to 4 ms each, which a Chromium worker adds to every step (4.2 ms measured, against
- * 0.05 ms for a MessageChannel message, a task of its own without the clamp). Node has setImmediate.
+ * 0.05 ms for a MessageChannel message, a task of its own without the clamp). Node (the command-line
+ * runner hosts this in-process) has setImmediate, which, unlike a timer, does not put the process to sleep.
  */
 function yieldToMessages(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));

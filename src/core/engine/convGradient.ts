@@ -30,6 +30,21 @@ export function hasForwardConvGradient(kind: ConvKind, filter: tf.Tensor4D, dila
 }
 
 /**
+ * The convolution as fusedConvWithInputGradient, where its dilation and depthwise multiplier allow
+ * (hasForwardConvGradient), else null. The gradient filter is made here once; `keep` takes it.
+ */
+export function forwardGradientConv(
+  spec: FusedConvSpec,
+  dilations: [number, number],
+  keep: (t: tf.Tensor) => void,
+): ((x: tf.Tensor4D) => tf.Tensor4D) | null {
+  if (!hasForwardConvGradient(spec.kind, spec.filter, dilations)) return null;
+  const g = gradientFilter(spec.kind, spec.filter, spec.strides);
+  keep(g.filter);
+  return fusedConvWithInputGradient(spec, g);
+}
+
+/**
  * The filter of the input gradient, made once per layer (gradientFilter). A full convolution with
  * equal strides s > 1 takes the sub-pixel form: dx is a stride-1 convolution of dy with s² groups of
  * output channels, one per position within an s×s cell, rearranged as depthToSpace does. It reads dy as it

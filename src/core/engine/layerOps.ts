@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationFn } from './activations';
 import { EngineError } from './errors';
-import { type ConvKind, fusedConvWithInputGradient, gradientFilter, hasForwardConvGradient, isFusableActivation } from './convGradient';
+import { type ConvKind, forwardGradientConv, isFusableActivation } from './convGradient';
 import { batchNormAffine, findWeight, requireWeight } from './layerWeights';
 import { reluWithMaskGradient } from './reluMask';
 
@@ -98,21 +98,18 @@ function convolution(
   const dilations = pair(cfg.dilationRate ?? 1);
   const filter = w.kernel as tf.Tensor4D;
   const weights = ownWeights(w);
-  if (!hasForwardConvGradient(kind, filter, dilations)) {
-    const conv = (x: tf.Tensor4D) =>
-      kind === 'conv'
-        ? tf.conv2d(x, filter, strides, padding(cfg), 'NHWC', dilations)
-        : tf.depthwiseConv2d(x, filter, strides, padding(cfg), 'NHWC', dilations);
-    return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
-  }
-  const gradFilter = gradientFilter(kind, filter, strides);
-  weights.push(gradFilter.filter);
   const fusable = isFusableActivation(name);
-  const fused = fusedConvWithInputGradient(
+  const fused = forwardGradientConv(
     { kind, filter, bias: w.bias, strides, pad: padding(cfg), activation: fusable ? name : 'linear' },
-    gradFilter,
+    dilations,
+    (t) => weights.push(t),
   );
-  return { weights, run: ([x]) => (fusable ? fused(x as tf.Tensor4D) : act(fused(x as tf.Tensor4D))) };
+  if (fused) return { weights, run: ([x]) => (fusable ? fused(x as tf.Tensor4D) : act(fused(x as tf.Tensor4D))) };
+  const conv = (x: tf.Tensor4D) =>
+    kind === 'conv'
+      ? tf.conv2d(x, filter, strides, padding(cfg), 'NHWC', dilations)
+      : tf.depthwiseConv2d(x, filter, strides, padding(cfg), 'NHWC', dilations);
+  return { weights, run: ([x]) => act(withBias(w, conv(x as tf.Tensor4D))) };
 }
 
 const conv2d: Compiler = (layer, cfg, opts) => convolution('conv', layer, cfg, opts, 'kernel', (k) => [1, 1, 1, k.shape[3]!]);

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /** wasmReluMask.wat, compiled by wat2wasm (238 bytes). */
 export const RELU_MASK_WASM_BASE64 =
@@ -9,7 +9,7 @@ export const RELU_MASK_WASM_BASE64 =
  * to import the SharedArrayBuffer memory of tfjs' threaded build. An import must match the memory's
  * sharedness; the module is otherwise the same.
  */
-const LIMITS_FLAG_OFFSET = 34;
+export const LIMITS_FLAG_OFFSET = 34;
 
 type MaskFn = (y: number, dy: number, out: number, n: number, top: number) => void;
 
@@ -48,7 +48,6 @@ export function wasmReluMaskKernel({ inputs, backend, attrs }: Parameters<tf.Ker
   if (!memory) throw new Error('The wasm backend does not expose its memory; AlignScope cannot run its ReLU mask kernel.');
   const out = b.makeOutput(y.shape, 'float32');
   const offset = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
-  const n = y.shape.reduce((a, d) => a * d, 1);
-  maskFor(memory)(offset(y), offset(dy), offset(out), n, top);
+  maskFor(memory)(offset(y), offset(dy), offset(out), tf.util.sizeFromShape(y.shape), top);
   return out;
 }

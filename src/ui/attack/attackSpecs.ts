@@ -147,7 +147,7 @@ export const ATTACK_SPECS: Record<AttackId, AttackSpec> = {
     id: 'ensemble',
     label: 'Minimal ensemble (FMN → DDN → FMN)',
     summary:
-      'FMN, then DDN from a first ε of 1, then FMN again from the smallest adversarial, on one gradient budget (the steps); keeps the smallest. Slower, but no single attack is best on every image.',
+      'FMN, then DDN from a first ε (ε₀, 1 unless set below), then FMN again from the smallest adversarial, on one gradient budget (the steps); keeps the smallest. Slower, but no single attack is best on every image.',
     defaultSteps: DEFAULT_STEPS['ensemble'],
     hasEps: true,
     fixedLength: false,

@@ -4,7 +4,7 @@
  * never interleave; a failure leaves the previous model and image in place and shows an error.
  */
 import { cropResize } from '../../core/image/resize';
-import { cropOptionsOf, preprocessingOf } from '../../core/models/preprocessing';
+import { preprocessingOf } from '../../core/models/preprocessing';
 import type { ModelInfo } from '../../core/models/types';
 import { decodeImageFile } from '../../core/image/decode';
 import { describeReading, importanceFromRgbImage } from '../../core/image/importanceMap';
@@ -330,10 +330,10 @@ const UPLOAD_PREFIX = 'upload:';
 /** The one crop-and-resize path (METHOD §1) for the picture and its map, with the model's own interpolation and crop_pct. */
 export function modelInputFor(selection: ImageSelection, info: ModelInfo): ModelInput {
   const size = info.inputSize;
-  const options = cropOptionsOf(info);
-  const pixels = cropResize(selection.image, size, options).data;
-  const heatmap = selection.heatmap ? cropResize(selection.heatmap, size, options).data : undefined;
-  return { imageId: selection.id, size, pixels, heatmap, preprocessing: preprocessingOf(info) };
+  const preprocessing = preprocessingOf(info);
+  const pixels = cropResize(selection.image, size, preprocessing).data;
+  const heatmap = selection.heatmap ? cropResize(selection.heatmap, size, preprocessing).data : undefined;
+  return { imageId: selection.id, size, pixels, heatmap, preprocessing };
 }
 
 function checkSameAspect(image: FloatImage, heatmap: FloatImage, name: string): void {

@@ -92,6 +92,8 @@ const conv: KernelCompiler = (c) => {
   const kind: ConvKind | null = group === 1 ? 'conv' : depthwise && multiplier === 1 ? 'depthwise' : null;
   const gradFilter = kind ? gradientFilter(kind, filters[0], strides) : null;
   if (gradFilter) c.keep(gradFilter.filter);
+  // The pads depend on the input's size (auto_pad): one fused op per size met, not one per forward pass.
+  const fusedByPads = new Map<string, (x: tf.Tensor4D) => tf.Tensor4D>();
   return ([x]) => {
     const input = spatial(x, c);
     if (input.shape[3] !== inChannels) throw c.fail(`expects ${inChannels} input channels but receives ${input.shape[3]}`);
@@ -99,7 +101,12 @@ const conv: KernelCompiler = (c) => {
     const pad = explicit(pads);
     // The gradient's padding before dy is k − 1 − pad, which a pad wider than the kernel would make negative.
     if (kind && gradFilter && pads[0] <= kh - 1 && pads[1] <= kw - 1) {
-      const fused = fusedConvWithInputGradient({ kind, filter: filters[0], bias: biasT, strides, pad, activation: 'linear' }, gradFilter);
+      const key = pads.join(' ');
+      let fused = fusedByPads.get(key);
+      if (!fused) {
+        fused = fusedConvWithInputGradient({ kind, filter: filters[0], bias: biasT, strides, pad, activation: 'linear' }, gradFilter);
+        fusedByPads.set(key, fused);
+      }
       return tensorValue(fused(input), true);
     }
     let y: tf.Tensor4D;

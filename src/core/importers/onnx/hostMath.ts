@@ -93,13 +93,13 @@ const cumSum: HostOp = (c, [x, axisInput]) => {
   const exclusive = attrInt(c, 'exclusive', 0) === 1;
   const reverse = attrInt(c, 'reverse', 0) === 1;
   const n = v.dims[axis]!;
-  const step = strides(v.dims)[axis]!;
+  const s = strides(v.dims);
+  const step = s[axis]!;
   const data = v.data.slice();
   forEachIndex(
     v.dims.map((d, k) => (k === axis ? 1 : d)),
     (index) => {
       let base = 0;
-      const s = strides(v.dims);
       index.forEach((i, k) => (base += i * s[k]!));
       let sum = 0;
       for (let j = 0; j < n; j++) {

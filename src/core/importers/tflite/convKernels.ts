@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type ConvKind, fusedConvWithInputGradient, gradientFilter, hasForwardConvGradient } from '../../engine/convGradient';
+import { type ConvKind, forwardGradientConv } from '../../engine/convGradient';
 import { fusedActivation, kernelActivation } from './activation';
 import type { CompileContext, Kernel, KernelCompiler } from './kernelTypes';
 import type { TfliteOperator } from './reader';
@@ -67,20 +67,15 @@ const conv2d: KernelCompiler = (op, c) => {
   };
 };
 
-/**
- * The convolution as one fused kernel whose input gradient is a forward convolution (as the layers
- * engine runs it), where its activation, dilation and depthwise multiplier allow; else null.
- */
+/** The convolution as the layers engine runs it (forwardGradientConv), where its activation is one a fused kernel applies; else null. */
 function fusedConvolution(
   c: CompileContext,
   kind: ConvKind,
   o: { filter: tf.Tensor4D; bias?: tf.Tensor1D; strides: [number, number]; dilations: [number, number]; pad: 'same' | 'valid'; activation: number },
 ): ((x: tf.Tensor4D) => tf.Tensor4D) | null {
   const activation = kernelActivation(o.activation);
-  if (!activation || !hasForwardConvGradient(kind, o.filter, o.dilations)) return null;
-  const g = gradientFilter(kind, o.filter, o.strides);
-  c.keep(g.filter);
-  return fusedConvWithInputGradient({ kind, filter: o.filter, bias: o.bias, strides: o.strides, pad: o.pad, activation }, g);
+  if (!activation) return null;
+  return forwardGradientConv({ kind, filter: o.filter, bias: o.bias, strides: o.strides, pad: o.pad, activation }, o.dilations, (t) => c.keep(t));
 }
 
 const depthwiseConv2d: KernelCompiler = (op, c) => {
